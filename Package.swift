@@ -1,0 +1,80 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Belay: a grader for "The Leaky Pipeline" (Route 019). The folder list is the architecture:
+//   C bindings (C*)  ->  BelayFormats (bytes <-> values)        BelayLab (pure reference numerics)
+//                         \________________  ________________/
+//                                           BelayData (datasets: embedded default, course files, generator)
+//   BelayGrading (route-agnostic engine)  BelayReports (JUnit/terminal/JSON/Gradescope)  BelaySandbox (untrusted code)
+//   Route019 (the route's reference run, checks and submission loaders)
+//   belay (command line only)          ExerciseKit (what a student's Swift module links; nothing of the grader)
+
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Belay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "belay", targets: ["belay"]),
+        .library(name: "ExerciseKit", targets: ["ExerciseKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // MARK: C bindings (system libraries; Debian packages named as providers)
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CZlibShim", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // MARK: Libraries
+        .target(
+            name: "BelayFormats",
+            dependencies: ["CHDF5", "CLibXML2", "CZlibShim", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: settings),
+        .target(name: "BelayLab", dependencies: ["CBLAS"], swiftSettings: settings),
+        .target(
+            name: "BelayData",
+            dependencies: ["BelayFormats", "BelayLab"],
+            resources: [.copy("Resources/mtb-h37rv")],
+            swiftSettings: settings),
+        .target(
+            name: "BelayGrading",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: settings),
+        .target(name: "BelayReports", dependencies: ["BelayGrading"], swiftSettings: settings),
+        .target(name: "BelaySandbox", swiftSettings: settings),
+        .target(
+            name: "Route019",
+            dependencies: ["BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayReports", "BelaySandbox"],
+            swiftSettings: settings),
+        .target(name: "ExerciseKit", swiftSettings: settings),
+        .executableTarget(
+            name: "belay",
+            dependencies: [
+                "Route019", "BelayData", "BelayLab", "BelayFormats", "BelayGrading", "BelayReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: settings),
+
+        // MARK: Tests
+        .target(name: "BelayTestSupport", dependencies: ["BelayFormats"], path: "Tests/BelayTestSupport",
+                swiftSettings: settings),
+        .testTarget(name: "BelayFormatsTests", dependencies: ["BelayFormats", "BelayTestSupport"],
+                    resources: [.copy("Fixtures")], swiftSettings: settings),
+        .testTarget(name: "BelayLabTests", dependencies: ["BelayLab", "BelayTestSupport"], swiftSettings: settings),
+        .testTarget(name: "BelayDataTests", dependencies: ["BelayData", "BelayLab", "BelayFormats", "BelayTestSupport"],
+                    swiftSettings: settings),
+        .testTarget(name: "BelayGradingTests", dependencies: ["BelayGrading", "BelayReports", "BelayTestSupport"],
+                    swiftSettings: settings),
+        .testTarget(name: "BelaySandboxTests", dependencies: ["BelaySandbox", "BelayTestSupport"],
+                    swiftSettings: settings),
+        .testTarget(name: "Route019Tests", dependencies: ["Route019", "BelayTestSupport"], swiftSettings: settings),
+    ]
+)
