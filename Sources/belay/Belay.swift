@@ -1,8 +1,23 @@
 import ArgumentParser
 
+/// Belay's version, recorded in every report.
+let belayVersion = "0.1.0"
+
 @main
 struct Belay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "belay",
-        abstract: "Grade submissions for 'The Leaky Pipeline' (Route 019).")
+        abstract: "Grade 'The Leaky Pipeline' (Route 019): data leakage in protein machine learning.",
+        discussion: """
+            A student checks a submission:     belay check my-submission/
+            An instructor grades a class:      belay grade class/ --out grades/
+            Run the whole route's reference:   belay reference --out reference/
+            Generate course-shaped data:       belay data synth --out synth/ --proteins 4000
+            Compare speed with Python:         belay bench
+
+            Without --data, commands use the embedded real M. tuberculosis H37Rv dataset.
+
+            Exit status: 0 every check that ran passed; 1 some check failed; 64 usage error; 70 Belay itself failed.
+            """,
+        subcommands: [CheckCommand.self, GradeCommand.self, ReferenceCommand.self, DataCommand.self, BenchCommand.self])
 }

@@ -1,0 +1,213 @@
+import BelayGrading
+import BelayLab
+
+extension Route019Checks {
+    static let exercise0: [String: CheckImplementation<Route019Context>] = [
+        "ex0.features.readable": { context, _ in
+            switch context.submission.features {
+            case .present(let table):
+                return .pass("features.csv has \(plural(table.rows.count, "row"))")
+            case .absent(let p), .invalid(let p):
+                return unusable(p)
+            }
+        },
+
+        "ex0.features.columns": { context, _ in
+            guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
+            if table.missingColumns.isEmpty && table.badCellCount == 0 {
+                return .pass("all 21 feature columns present; every value is a whole number")
+            }
+            var details: [String] = []
+            if !table.missingColumns.isEmpty {
+                details.append(
+                    "Missing feature columns: " + table.missingColumns.map { "`\($0)`" }.joined(separator: ", "))
+            }
+            if table.badCellCount > 0 {
+                details.append("\(plural(table.badCellCount, "cell")) are not non-negative whole numbers; the first:")
+                details.append(contentsOf: table.cellProblems.map { "  - \($0.location) \($0.message)" })
+            }
+            if !table.extraColumns.isEmpty {
+                details.append("(Extra columns are fine and ignored: \(listSome(table.extraColumns)).)")
+            }
+            let message =
+                table.missingColumns.isEmpty
+                ? "\(plural(table.badCellCount, "feature cell")) in features.csv are not whole numbers"
+                : "features.csv lacks \(plural(table.missingColumns.count, "feature column"))"
+            return .fail(
+                message, details: details.joined(separator: "\n"),
+                hint:
+                    "The 21 features are `length` plus one count column per standard amino acid, named by its one-letter code: A C D E F G H I K L M N P Q R S T V W Y."
+            )
+        },
+
+        "ex0.features.ids": { context, _ in
+            guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
+            let known = context.reference.sheetIDs
+            var seen: [String: Int] = [:]
+            var duplicates: [String] = []
+            var unknown: [String] = []
+            var empty: [Int] = []
+            for row in table.rows {
+                if row.id.isEmpty {
+                    empty.append(row.line)
+                    continue
+                }
+                if let first = seen[row.id] {
+                    duplicates.append("`\(row.id)` (lines \(first) and \(row.line))")
+                } else {
+                    seen[row.id] = row.line
+                }
+                if !known.contains(row.id) { unknown.append("`\(row.id)` (line \(row.line))") }
+            }
+            if duplicates.isEmpty && unknown.isEmpty && empty.isEmpty {
+                return .pass("all \(plural(seen.count, "protein id")) are known, none repeated")
+            }
+            var parts: [String] = []
+            var details: [String] = []
+            if !unknown.isEmpty {
+                parts.append("\(plural(unknown.count, "unknown id"))")
+                details.append("Ids that are not in the dataset's sheet: \(listSome(unknown))")
+            }
+            if !duplicates.isEmpty {
+                parts.append("\(plural(duplicates.count, "repeated id"))")
+                details.append("Ids that appear more than once: \(listSome(duplicates))")
+            }
+            if !empty.isEmpty {
+                parts.append("\(plural(empty.count, "row")) without an id")
+                details.append("Rows with an empty protein_id: lines \(listSome(empty.map(String.init)))")
+            }
+            return .fail(
+                "features.csv has " + parts.joined(separator: ", "), details: details.joined(separator: "\n"),
+                hint:
+                    "Use the sheet's `Entry` column unchanged as protein_id (no added prefixes, no trimmed versions), and keep one row per protein."
+            )
+        },
+
+        "ex0.features.values": { context, spec in
+            guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
+            let showRows = Int(spec.number("show_rows", default: 5))
+            let names = ["length"] + AminoAcids.standard.map(String.init)
+            var compared = 0
+            var wrongRows: [String] = []
+            var lengthOffsets: [Int: Int] = [:]
+            var wrongColumnCounts = [Int](repeating: 0, count: 21)
+            for row in table.rows {
+                guard let expected = context.reference.featuresOfSheetProtein(row.id) else { continue }
+                compared += 1
+                let want = [expected.length] + expected.counts
+                var differences: [String] = []
+                for (c, value) in row.values.enumerated() {
+                    guard let value, value != want[c] else { continue }
+                    wrongColumnCounts[c] += 1
+                    differences.append("\(names[c]) \(value) (expected \(want[c]))")
+                    if c == 0 { lengthOffsets[value - want[c], default: 0] += 1 }
+                }
+                if !differences.isEmpty {
+                    wrongRows.append("line \(row.line) `\(row.id)`: " + differences.prefix(4).joined(separator: ", "))
+                }
+            }
+            guard compared > 0 else {
+                return .fail(
+                    "no row of features.csv has a protein id from the dataset, so no value could be compared",
+                    hint: "Use the sheet's `Entry` column as protein_id.")
+            }
+            if wrongRows.isEmpty {
+                return .pass("lengths and counts match the reference in all \(plural(compared, "row"))")
+            }
+            let correct = compared - wrongRows.count
+            var details = ["\(wrongRows.count) of \(compared) rows differ; the first \(min(showRows, wrongRows.count)):"]
+            details += wrongRows.prefix(showRows).map { "  - \($0)" }
+            let columnSummary = zip(names, wrongColumnCounts).filter { $0.1 > 0 }.map { "\($0.0): \($0.1)" }
+            details.append("Rows differing per column: " + columnSummary.joined(separator: ", "))
+            var hint =
+                "Length is the number of residues; count upper-case one-letter codes only after upper-casing the sequence, and ignore whitespace and a trailing stop `*`."
+            if let (offset, n) = lengthOffsets.max(by: { $0.value < $1.value }), n * 2 > wrongRows.count, offset != 0 {
+                hint =
+                    "Most wrong lengths are off by \(offset > 0 ? "+" : "")\(offset): check whether you count a newline, whitespace or a stop `*` as a residue."
+            }
+            return .partial(
+                Double(correct) / Double(compared),
+                "\(wrongRows.count) of \(compared) rows have a length or count that differs from the reference",
+                details: details.joined(separator: "\n"), hint: hint)
+        },
+
+        "ex0.labels.agree": { context, spec in
+            guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
+            let minimum = spec.number("min_agreement", default: 0.98)
+            let showRows = Int(spec.number("show_rows", default: 5))
+            let reference = context.reference
+            let droppedReason = Dictionary(reference.dropped.map { ($0.id, $0.reason) }, uniquingKeysWith: { a, _ in a })
+            var compared = 0
+            var disagreements: [String] = []
+            var keptDropped = 0
+            var confusions: [String: Int] = [:]
+            for row in table.rows where reference.sheetIDs.contains(row.id) {
+                compared += 1
+                let label = normalizedLabel(row.location)
+                if let i = reference.indexByID[row.id] {
+                    if label != reference.labels[i] {
+                        disagreements.append("line \(row.line) `\(row.id)`: `\(row.location)` (reference: \(reference.labels[i]))")
+                        confusions["\(label.isEmpty ? "(blank)" : label) for \(reference.labels[i])", default: 0] += 1
+                    }
+                } else {
+                    keptDropped += 1
+                    let reason = droppedReason[row.id] ?? "dropped"
+                    disagreements.append("line \(row.line) `\(row.id)`: `\(row.location)` (reference drops it: \(reason))")
+                }
+            }
+            guard compared > 0 else {
+                return .fail("no row of features.csv has a known protein id", hint: "Use the sheet's `Entry` as protein_id.")
+            }
+            let agreement = Double(compared - disagreements.count) / Double(compared)
+            var details = [
+                "\(compared - disagreements.count) of \(compared) labels agree with the reference cleaning (\(percent(agreement)); at least \(percent(minimum)) needed)."
+            ]
+            if keptDropped > 0 {
+                details.append("\(plural(keptDropped, "row")) keep a protein whose location is ambiguous or missing.")
+            }
+            if !confusions.isEmpty {
+                details.append(
+                    "Disagreements: "
+                        + confusions.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+                        .map { "\($0.key): \($0.value)" }.joined(separator: "; "))
+            }
+            if !disagreements.isEmpty {
+                details.append("First rows:")
+                details += disagreements.prefix(showRows).map { "  - \($0)" }
+            }
+            let hint =
+                keptDropped > 0
+                ? "Drop proteins whose location text maps to more than one class, or to none, instead of picking one."
+                : "Map each location text to cytoplasm, membrane or secreted; ignore evidence tags like {ECO:…} and notes."
+            if agreement >= minimum {
+                return .pass(
+                    "\(percent(agreement)) of labels agree with the reference cleaning",
+                    details: details.joined(separator: "\n"))
+            }
+            return .fail(
+                "only \(percent(agreement)) of labels agree with the reference cleaning (\(percent(minimum)) needed)",
+                details: details.joined(separator: "\n"), hint: hint)
+        },
+
+        "ex0.labels.coverage": { context, spec in
+            guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
+            let minimum = spec.number("min_coverage", default: 0.98)
+            let reference = context.reference
+            let present = Set(table.rows.map(\.id))
+            let missing = reference.ids.filter { !present.contains($0) }
+            let coverage = Double(reference.ids.count - missing.count) / Double(max(1, reference.ids.count))
+            let details =
+                "\(reference.ids.count - missing.count) of \(reference.ids.count) proteins with a clean label are in features.csv."
+                + (missing.isEmpty ? "" : " Missing, for example: \(listSome(missing.map { "`\($0)`" }))")
+            if coverage >= minimum {
+                return .pass("features.csv covers \(percent(coverage)) of the proteins with a clean label", details: details)
+            }
+            return .fail(
+                "features.csv covers only \(percent(coverage)) of the proteins with a clean label (\(percent(minimum)) needed)",
+                details: details,
+                hint:
+                    "Keep every protein whose location maps to exactly one class; drop only ambiguous and missing ones. Check that a filter or a merge did not lose rows."
+            )
+        },
+    ]
+}

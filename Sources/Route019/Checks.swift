@@ -1,0 +1,100 @@
+public import BelayGrading
+
+/// What every Route 019 check sees: the reference (computed once per batch) and one student's submission.
+///
+/// Checks never see other students' submissions, and nothing here runs student code.
+public struct Route019Context: Sendable {
+    public let reference: Route019Reference
+    public let submission: Route019Submission
+
+    public init(reference: Route019Reference, submission: Route019Submission) {
+        self.reference = reference
+        self.submission = submission
+    }
+}
+
+/// The Route 019 checks, by rubric id. The rubric (`rubrics/019-leaky-pipeline/rubric.yaml`) says which run,
+/// in what order, for how many points, with which tolerances.
+public enum Route019Checks {
+    /// Every check implementation, keyed by its stable id.
+    public static let all: [String: CheckImplementation<Route019Context>] = {
+        var checks: [String: CheckImplementation<Route019Context>] = [:]
+        for (id, check) in exercise0 { checks[id] = check }
+        for (id, check) in exercise1 { checks[id] = check }
+        for (id, check) in exercise3 { checks[id] = check }
+        for (id, check) in notebook { checks[id] = check }
+        for (id, check) in exercise4 { checks[id] = check }
+        for (id, check) in swiftModule { checks[id] = check }
+        return checks
+    }()
+
+    /// The engine for Route 019.
+    public static var engine: Engine<Route019Context> { Engine(checks: all) }
+}
+
+// MARK: - Helpers shared by the checks
+
+extension Route019Checks {
+    /// "a, b, c and 4 more".
+    static func listSome(_ items: [String], limit: Int = 5) -> String {
+        if items.count <= limit { return items.joined(separator: ", ") }
+        return items.prefix(limit).joined(separator: ", ") + " and \(items.count - limit) more"
+    }
+
+    /// "3 rows", "1 row".
+    static func plural(_ n: Int, _ word: String) -> String {
+        "\(n) \(word)\(n == 1 ? "" : "s")"
+    }
+
+    /// A share as "97.3%".
+    static func percent(_ x: Double) -> String {
+        let tenths = (x * 1000).rounded() / 10
+        return (tenths == tenths.rounded() ? String(Int(tenths)) : String(tenths)) + "%"
+    }
+
+    /// A figure with three decimals.
+    static func fixed3(_ x: Double) -> String {
+        guard x.isFinite else { return "nan" }
+        let scaled = Int64((x * 1000).rounded())
+        let sign = scaled < 0 ? "-" : ""
+        let a = abs(scaled)
+        let frac = String(a % 1000)
+        return "\(sign)\(a / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
+    }
+
+    /// The verdict for a missing or unusable artefact.
+    static func unusable(_ problem: Problem, hint: String? = nil) -> Verdict {
+        .fail("\(problem.location) \(problem.message)", details: problem.description, hint: problem.fix ?? hint)
+    }
+
+    /// The student's number for metric `name`, or the failing verdict to return.
+    static func metric(_ context: Route019Context, _ name: String) -> Result<Double, ProblemError> {
+        guard let metrics = context.submission.metrics.value else {
+            return .failure(
+                ProblemError(
+                    context.submission.metrics.problem
+                        ?? Problem(location: FileName.metrics, message: "is missing")))
+        }
+        return metrics.number(name)
+    }
+
+    /// The student's similarity threshold as a Float, if metrics.csv gives a usable one.
+    static func studentThreshold(_ context: Route019Context) -> Float? {
+        guard case .success(let t) = metric(context, "similarity_threshold"), t > -1, t < 1 else { return nil }
+        return Float(t)
+    }
+
+    /// A class name as written by a student, reduced to the route's three classes where it clearly means one.
+    ///
+    /// `Cytoplasm`, `cytoplasmic`, `cytosol` → cytoplasm; `Membrane`, `membrane-bound` → membrane;
+    /// `Secreted`, `extracellular` → secreted. Anything else is kept (lower-cased) and will disagree.
+    static func normalizedLabel(_ raw: String) -> String {
+        let l = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        if l.hasPrefix("cyto") { return "cytoplasm" }
+        if l.hasPrefix("membr") || l == "cell membrane" || l == "plasma membrane" { return "membrane" }
+        if l.hasPrefix("secret") || l.hasPrefix("extracell") { return "secreted" }
+        return l
+    }
+}
+
+import Foundation

@@ -1,0 +1,61 @@
+import BelayLab
+import BelayData
+
+/// The reference's answers about a student's own protein set: their clusters, their splits, a rerun of their experiment.
+extension Route019Reference {
+    /// Floating-point slack at the threshold: a student's float64 cosine and Belay's float32 one may land on
+    /// either side of the cut for a pair within this distance of it, and neither is wrong.
+    public static let thresholdSlack: Float = 1e-5
+
+    /// Unit-normalized embeddings for `ids` (in that order), and the ids that have none.
+    ///
+    /// Any sheet protein's vector can be looked up, labelled or not.
+    public func embeddings(for ids: [String]) -> (matrix: EmbeddingMatrix, rows: [Int], missing: [String]) {
+        var rows: [Int] = []
+        var positions: [Int] = []
+        var missing: [String] = []
+        for (i, id) in ids.enumerated() {
+            if let r = datasetRowByID[id] {
+                rows.append(r)
+                positions.append(i)
+            } else {
+                missing.append(id)
+            }
+        }
+        return (dataset.embeddings.subset(rows).normalizedRows(), positions, missing)
+    }
+
+    /// Connected components of exactly `ids` (all must have embeddings) at `threshold`, labels in `ids` order.
+    ///
+    /// When `ids` is the reference's own aligned set (in any order), the cached clustering is reused.
+    public func components(for ids: [String], threshold: Float) -> [Int] {
+        if ids.count == alignedIDs.count, ids.allSatisfy({ alignedIndexByID[$0] != nil }) {
+            let reference = clustering(at: threshold)
+            return ids.map { reference.labels[alignedIndexByID[$0] ?? 0] }
+        }
+        let (matrix, _, _) = embeddings(for: ids)
+        return thresholdClusters(matrix, threshold: threshold).labels
+    }
+
+    /// Homology audit of a split over `ids` (all with embeddings): each test protein's highest similarity to training.
+    public func audit(ids: [String], isTest: [Bool], threshold: Float) -> HomologyAudit {
+        let (matrix, _, _) = embeddings(for: ids)
+        return homologyAudit(matrix, isTest: isTest, threshold: threshold)
+    }
+
+    /// Retrains the reference classifier (standardized multinomial logistic regression) on the embeddings of
+    /// `ids` with the reference's labels, on the given split.
+    public func rerunEmbeddings(ids: [String], isTest: [Bool]) -> Scores {
+        let (matrix, _, _) = embeddings(for: ids)
+        let labels = ids.map { id in indexByID[id].map { codes[$0] } ?? -1 }
+        return trainAndScore(
+            features: matrix.values.map(Double.init), rows: matrix.count, columns: matrix.dimension, labels: labels,
+            classCount: encoder.classes.count, isTest: isTest)
+    }
+
+    /// Features of any sheet protein, computed from the sheet's sequence.
+    public func featuresOfSheetProtein(_ id: String) -> SequenceFeatures? {
+        if let i = indexByID[id] { return features[i] }
+        return sequenceByID[id].map(sequenceFeatures)
+    }
+}

@@ -1,0 +1,236 @@
+public import Foundation
+public import BelayLab
+public import BelayData
+import Synchronization
+
+/// Settings of one reference run of the route.
+public struct ReferenceOptions: Sendable, Equatable {
+    /// Cosine threshold; `nil` takes the dataset's recommendation, else 0.8.
+    public var threshold: Float?
+    /// Share of proteins held out for testing.
+    public var testFraction: Double
+    /// Seed of every split.
+    public var seed: UInt64
+    /// How the clustered split picks clusters.
+    public var clusteredSplitMode: ClusteredSplitMode
+
+    public init(
+        threshold: Float? = nil, testFraction: Double = 0.2, seed: UInt64 = 42,
+        clusteredSplitMode: ClusteredSplitMode = .proteinFraction
+    ) {
+        self.threshold = threshold
+        self.testFraction = testFraction
+        self.seed = seed
+        self.clusteredSplitMode = clusteredSplitMode
+    }
+}
+
+/// The four accuracies of the route, with the scores behind them.
+public struct RouteFigures: Sendable {
+    /// Exercise 1: the 21 features plus the encoded label (leaked), random split.
+    public var leakage: Scores
+    /// The 21 hand-made features alone, same random split.
+    public var baseline: Scores
+    /// Majority-class accuracy on that split's test set.
+    public var majority: Double
+    /// Exercise 3: embeddings, random split.
+    public var randomSplit: Scores
+    /// Exercise 3: embeddings, clustered split.
+    public var clusteredSplit: Scores
+}
+
+/// Every reference answer of Route 019 for one dataset, computed once and shared by all the checks of a batch.
+///
+/// Construction runs the whole route: cleaning, features, encoding, alignment, clustering at the chosen threshold,
+/// both splits and the four experiments. Clusterings at other thresholds (a student's own) are computed on
+/// demand and cached.
+public final class Route019Reference: Sendable {
+    public let dataset: CourseDataset
+    public let options: ReferenceOptions
+    /// The threshold this run used.
+    public let threshold: Float
+
+    /// Ids of the proteins kept after label cleaning, in sheet order (first occurrence of a duplicated id).
+    public let ids: [String]
+    /// Their cleaned labels.
+    public let labels: [String]
+    /// Their features (Exercise 0).
+    public let features: [SequenceFeatures]
+    /// Label encoding (classes sorted, codes 0…k-1).
+    public let encoder: LabelEncoder
+    /// `labels` encoded.
+    public let codes: [Int]
+    /// Index into `ids` by id.
+    public let indexByID: [String: Int]
+    /// Every id of the sheet, labelled or not.
+    public let sheetIDs: Set<String>
+    /// Sheet proteins the cleaning dropped, with why ("ambiguous: membrane, secreted" or "no location").
+    public let dropped: [(id: String, reason: String)]
+    /// Counts of the cleaning.
+    public let cleaning: CleaningSummary
+
+    /// Ids (of `ids`) that have an embedding, in `ids` order: the proteins of Exercise 3.
+    public let alignedIDs: [String]
+    /// Position in `ids` of each aligned protein.
+    public let alignedRows: [Int]
+    /// Clean-labelled ids with no embedding in the file.
+    public let missingEmbeddings: [String]
+    /// Embeddings of the aligned proteins, unit-normalized rows.
+    public let embeddings: EmbeddingMatrix
+    /// Index into `alignedIDs` by id.
+    public let alignedIndexByID: [String: Int]
+    /// Every id that has an embedding among the sheet's proteins (labelled or not).
+    public let embeddedSheetIDs: Set<String>
+    /// Row of `dataset.embeddings` by id.
+    public let datasetRowByID: [String: Int]
+    /// Every sheet protein's sequence by id (first row of a repeated id).
+    public let sequenceByID: [String: String]
+
+    /// Connected components at `threshold` over the aligned proteins.
+    public let clustering: Clustering
+    /// Random split over the aligned proteins (`true` = test).
+    public let randomIsTest: [Bool]
+    /// Clustered split over the aligned proteins.
+    public let clusteredIsTest: [Bool]
+    /// Random split over all clean-labelled proteins (Exercise 1 and the 21-feature baseline).
+    public let featureIsTest: [Bool]
+    /// The four experiments.
+    public let figures: RouteFigures
+
+    private let cache: Mutex<[Float: Clustering]>
+
+    /// Runs the route on `dataset`.
+    public init(dataset: CourseDataset, options: ReferenceOptions = .init()) {
+        self.dataset = dataset
+        self.options = options
+        let threshold = dataset.threshold(override: options.threshold)
+        self.threshold = threshold
+
+        // Exercise 0: clean labels, build features.
+        let cleaner = LabelCleaner()
+        var ids: [String] = [], labels: [String] = [], features: [SequenceFeatures] = []
+        var dropped: [(id: String, reason: String)] = []
+        var seen = Set<String>()
+        var summary = CleaningSummary()
+        for protein in dataset.proteins where seen.insert(protein.id).inserted {
+            let outcome: LabelOutcome
+            switch dataset.locationSource {
+            case .uniprot: outcome = cleaner.clean(uniprotLocation: protein.locationText)
+            case .geneOntology: outcome = cleaner.clean(goTerms: protein.locationText)
+            }
+            switch outcome {
+            case .label(let label):
+                ids.append(protein.id)
+                labels.append(label)
+                features.append(sequenceFeatures(protein.sequence))
+                summary.kept[label, default: 0] += 1
+            case .ambiguous(let classes):
+                dropped.append((protein.id, "ambiguous: " + classes.joined(separator: ", ")))
+                summary.ambiguous += 1
+            case .missing:
+                dropped.append((protein.id, "no location that maps to a class"))
+                summary.missing += 1
+            }
+        }
+        summary.duplicateRows = dataset.proteins.count - seen.count
+        self.ids = ids
+        self.labels = labels
+        self.features = features
+        self.dropped = dropped
+        self.cleaning = summary
+        self.sheetIDs = seen
+        var indexByID: [String: Int] = [:]
+        for (i, id) in ids.enumerated() { indexByID[id] = i }
+        self.indexByID = indexByID
+        let encoder = LabelEncoder(labels: labels)
+        self.encoder = encoder
+        let codes = labels.map { encoder.encode($0) ?? -1 }
+        self.codes = codes
+
+        // Exercise 3: align with the embeddings.
+        let alignment = alignIDs(labelIDs: ids, embeddingIDs: dataset.embeddingIDs)
+        self.alignedRows = alignment.kept
+        self.alignedIDs = alignment.kept.map { ids[$0] }
+        self.missingEmbeddings = alignment.missing
+        let aligned = dataset.embeddings.subset(alignment.embeddingRows).normalizedRows()
+        self.embeddings = aligned
+        var alignedIndex: [String: Int] = [:]
+        for (i, id) in alignedIDs.enumerated() { alignedIndex[id] = i }
+        self.alignedIndexByID = alignedIndex
+        self.embeddedSheetIDs = Set(dataset.embeddingIDs)
+        var rowByID: [String: Int] = [:]
+        for (i, id) in dataset.embeddingIDs.enumerated() where rowByID[id] == nil { rowByID[id] = i }
+        self.datasetRowByID = rowByID
+        var sequences: [String: String] = [:]
+        for p in dataset.proteins where sequences[p.id] == nil { sequences[p.id] = p.sequence }
+        self.sequenceByID = sequences
+        let clustering = thresholdClusters(aligned, threshold: threshold)
+        self.clustering = clustering
+        self.cache = Mutex([threshold: clustering])
+
+        let alignedCodes = alignment.kept.map { codes[$0] }
+        let randomIsTest = randomSplit(count: aligned.count, testFraction: options.testFraction, seed: options.seed)
+        let clusteredIsTest = clusteredSplit(
+            clusterLabels: clustering.labels, testFraction: options.testFraction, seed: options.seed,
+            mode: options.clusteredSplitMode)
+        self.randomIsTest = randomIsTest
+        self.clusteredIsTest = clusteredIsTest
+        let featureIsTest = randomSplit(count: ids.count, testFraction: options.testFraction, seed: options.seed)
+        self.featureIsTest = featureIsTest
+
+        let k = encoder.classes.count
+        let base = Route019Reference.featureMatrix(features, leakedCodes: nil)
+        let leaked = Route019Reference.featureMatrix(features, leakedCodes: codes)
+        let embeddingValues = aligned.values.map(Double.init)
+        self.figures = RouteFigures(
+            leakage: trainAndScore(
+                features: leaked, rows: ids.count, columns: 22, labels: codes, classCount: k, isTest: featureIsTest),
+            baseline: trainAndScore(
+                features: base, rows: ids.count, columns: 21, labels: codes, classCount: k, isTest: featureIsTest),
+            majority: majorityBaseline(labels: codes, isTest: featureIsTest, classCount: k),
+            randomSplit: trainAndScore(
+                features: embeddingValues, rows: aligned.count, columns: aligned.dimension, labels: alignedCodes,
+                classCount: k, isTest: randomIsTest),
+            clusteredSplit: trainAndScore(
+                features: embeddingValues, rows: aligned.count, columns: aligned.dimension, labels: alignedCodes,
+                classCount: k, isTest: clusteredIsTest))
+    }
+
+    /// Row-major features: 21 columns, plus the encoded label as a 22nd when `leakedCodes` is given.
+    public static func featureMatrix(_ features: [SequenceFeatures], leakedCodes: [Int]?) -> [Double] {
+        var out: [Double] = []
+        out.reserveCapacity(features.count * 22)
+        for (i, f) in features.enumerated() {
+            out.append(contentsOf: f.asDoubles)
+            if let leakedCodes { out.append(Double(leakedCodes[i])) }
+        }
+        return out
+    }
+
+    /// Connected components of the aligned proteins at `threshold` (cached).
+    ///
+    /// - Complexity: O(n² · d) the first time for a threshold, done in blocks so memory stays O(n · d).
+    public func clustering(at threshold: Float) -> Clustering {
+        if let hit = cache.withLock({ $0[threshold] }) { return hit }
+        let computed = thresholdClusters(embeddings, threshold: threshold)
+        cache.withLock { $0[threshold] = computed }
+        return computed
+    }
+
+    /// The aligned proteins' encoded labels.
+    public var alignedCodes: [Int] { alignedRows.map { codes[$0] } }
+}
+
+/// Counts of the label cleaning.
+public struct CleaningSummary: Sendable, Equatable {
+    /// Proteins kept, per class.
+    public var kept: [String: Int] = [:]
+    /// Dropped because their terms map to two or more classes.
+    public var ambiguous = 0
+    /// Dropped because nothing in their text maps to a class (including blanks).
+    public var missing = 0
+    /// Rows whose id repeats an earlier row (the first is used).
+    public var duplicateRows = 0
+    /// Total kept.
+    public var keptCount: Int { kept.values.reduce(0, +) }
+}

@@ -1,0 +1,89 @@
+public import Foundation
+public import BelayGrading
+import BelayBatch
+import BelayFormats
+import BelayData
+
+/// Grades one Route 019 submission (a folder of CSV/Markdown/notebook files, or a Swift package) against a
+/// reference computed once per batch. Never throws: a submission that cannot be read becomes a report of failing
+/// and erroring checks.
+public struct Route019Grader: SubmissionGrader {
+    public let reference: Route019Reference
+    public let rubric: Rubric
+    public let audience: Audience
+    /// Version string recorded in reports.
+    public let belayVersion: String
+    /// Grades Swift packages, when set (the CSV route needs none).
+    public let swiftModules: SwiftModuleGrading?
+
+    public init(
+        reference: Route019Reference, rubric: Rubric, audience: Audience, belayVersion: String,
+        swiftModules: SwiftModuleGrading? = nil
+    ) {
+        self.reference = reference
+        self.rubric = rubric
+        self.audience = audience
+        self.belayVersion = belayVersion
+        self.swiftModules = swiftModules
+    }
+
+    /// Where the route's default rubric ships (inside Belay's resources, a copy of `rubrics/019-leaky-pipeline`).
+    public static func defaultRubricURL() throws -> URL {
+        guard let url = Bundle.module.url(forResource: "rubric", withExtension: "yaml", subdirectory: "019-leaky-pipeline")
+        else {
+            throw DatasetError(path: "rubric.yaml", message: "the route's default rubric is missing from Belay's resources; pass --rubric FILE")
+        }
+        return url
+    }
+
+    /// Whether `directory` holds a Swift package (the Swift route) rather than CSV files.
+    public static func isSwiftPackage(_ directory: URL) -> Bool {
+        FileManager.default.fileExists(atPath: Route019Submission.locateRoot(directory).appendingPathComponent("Package.swift").path)
+    }
+
+    public func grade(submissionAt directory: URL, name: String) async -> GradeReport {
+        let submission: Route019Submission
+        if Self.isSwiftPackage(directory) {
+            if let swiftModules {
+                submission = await swiftModules.submission(
+                    packageAt: Route019Submission.locateRoot(directory), name: name, reference: reference)
+            } else {
+                submission = Route019Submission.unusable(
+                    name: name,
+                    Problem(location: "Package.swift", message: "Swift packages are not graded in this mode"))
+            }
+        } else {
+            submission = Route019Submission.load(directory: directory, name: name)
+        }
+        return await grade(submission)
+    }
+
+    /// Runs the rubric's checks on an already-loaded submission.
+    public func grade(_ submission: Route019Submission) async -> GradeReport {
+        let context = Route019Context(reference: reference, submission: submission)
+        var properties: [Property] = [
+            Property(name: "belay.version", value: belayVersion),
+            Property(name: "route", value: rubric.route),
+            Property(name: "submission.kind", value: submission.kind),
+            Property(name: "submission.sha256", value: submission.sha256),
+            Property(name: "rubric.sha256", value: rubric.sha256),
+            Property(name: "data.name", value: reference.dataset.name),
+            Property(name: "data.sha256", value: reference.dataset.sha256),
+            Property(name: "seed", value: String(reference.options.seed)),
+            Property(name: "reference.threshold", value: Route019Reference.format(Double(reference.threshold))),
+        ]
+        if let limits = submission.sandboxNotes { properties.append(Property(name: "sandbox.notes", value: limits)) }
+        return await Route019Checks.engine.run(
+            rubric: rubric, context: context, audience: audience, submissionName: submission.name, properties: properties)
+    }
+}
+
+extension Route019Submission {
+    /// A submission none of whose artefacts is usable, for one stated reason.
+    public static func unusable(name: String, _ problem: Problem) -> Route019Submission {
+        Route019Submission(
+            name: name, directory: nil, kind: "unknown", features: .absent(problem), encoding: .absent(problem),
+            clusters: .absent(problem), splits: .absent(problem), metrics: .absent(problem),
+            reflection: .absent(problem), notebook: nil, sha256: "")
+    }
+}

@@ -1,0 +1,296 @@
+import ArgumentParser
+import BelayData
+import BelayLab
+import Foundation
+import Route019
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the reference pipeline's steps side by side with NumPy/SciPy/scikit-learn on the same files.",
+        discussion: """
+            Datasets: the embedded real H37Rv data, and generated data at each --sizes (1024-wide embeddings).
+            Each step runs in Belay and in Python (same files, same run); the table gives both times and the ratio
+            Belay/Python (below 1 = Belay faster). Build with -c release for meaningful figures. OpenBLAS runs on
+            one thread on both sides (OPENBLAS_NUM_THREADS=1) unless --threads says otherwise.
+            """)
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Generated dataset sizes (proteins; a third of them labelled).")
+    var sizes: [Int] = [1000, 4000]
+
+    @Option(name: .long, help: "Python interpreter with numpy, scipy, scikit-learn, h5py, openpyxl.")
+    var python: String = "python3"
+
+    @Flag(name: .customLong("skip-python"), help: "Time Belay only.")
+    var skipPython = false
+
+    @Option(name: .customLong("scale"), help: "Also cluster this many generated 1024-wide proteins and report peak memory (0 = skip).")
+    var scale: Int = 20000
+
+    @Option(name: .long, help: "OpenBLAS threads for both sides.")
+    var threads: Int = 1
+
+    @Option(name: .long, help: "Repetitions per step (the minimum is reported).")
+    var repeats: Int = 3
+
+    func run() async throws {
+        setenv("OPENBLAS_NUM_THREADS", String(threads), 1)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("belay-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let script = scratch.appendingPathComponent("pipeline.py")
+        try Data(pythonPipeline.utf8).write(to: script)
+
+        var datasets: [(name: String, directory: URL)] = [("H37Rv (real, 256-d)", try CourseDataset.embeddedDefaultDirectory())]
+        for n in sizes {
+            let dir = scratch.appendingPathComponent("synth-\(n)")
+            var config = SynthConfig()
+            config.proteins = n
+            config.labeled = max(10, n / 3)
+            config.dimension = 1024
+            try SynthGenerator.generate(config).write(to: dir)
+            datasets.append(("synthetic \(n) (1024-d)", dir))
+        }
+
+        print("step".padding(toLength: 34, withPad: " ", startingAt: 0) + "     belay (s)    python (s)   belay/python")
+        for (name, directory) in datasets {
+            print("\n\(name)")
+            let swiftTimes = try timeSwift(directory: directory)
+            let pythonTimes = skipPython ? [:] : runPython(script: script, directory: directory)
+            for step in Step.allCases {
+                let s = swiftTimes[step] ?? .nan
+                let p = pythonTimes[step.rawValue] ?? .nan
+                let ratio = p.isFinite && p > 0 ? String(format: "%13.2f", s / p) : "            -"
+                let pText = p.isFinite ? String(format: "%13.3f", p) : "            -"
+                print("  " + step.title.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "%13.3f", s) + " " + pText + "  " + ratio)
+            }
+        }
+        if scale > 0 { try scaleRun(scratch: scratch) }
+    }
+
+    enum Step: String, CaseIterable {
+        case load, features, similarityClusters = "similarity_clusters", classifiers, pipeline
+        var title: String {
+            switch self {
+            case .load: "read xlsx + h5.gz"
+            case .features: "clean labels + 21 features"
+            case .similarityClusters: "cosine + connected components"
+            case .classifiers: "4 logistic regressions"
+            case .pipeline: "whole pipeline"
+            }
+        }
+    }
+
+    func best(_ body: () throws -> Void) rethrows -> Double {
+        var bestTime = Double.infinity
+        for _ in 0..<max(1, repeats) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            bestTime = min(bestTime, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return bestTime
+    }
+
+    func timeSwift(directory: URL) throws -> [Step: Double] {
+        var times: [Step: Double] = [:]
+        var dataset: CourseDataset?
+        times[.load] = try best { dataset = try CourseDataset.load(directory: directory) }
+        guard let dataset else { return times }
+        let threshold = dataset.threshold(override: nil)
+        let cleaner = LabelCleaner()
+        var ids: [String] = []
+        var features: [SequenceFeatures] = []
+        var labels: [String] = []
+        times[.features] = best {
+            ids = []; features = []; labels = []
+            for p in dataset.proteins {
+                let outcome = dataset.locationSource == .uniprot ? cleaner.clean(uniprotLocation: p.locationText) : cleaner.clean(goTerms: p.locationText)
+                if case .label(let l) = outcome {
+                    ids.append(p.id); labels.append(l); features.append(sequenceFeatures(p.sequence))
+                }
+            }
+        }
+        let alignment = alignIDs(labelIDs: ids, embeddingIDs: dataset.embeddingIDs)
+        let matrix = dataset.embeddings.subset(alignment.embeddingRows)
+        times[.similarityClusters] = best { _ = thresholdClusters(matrix.normalizedRows(), threshold: threshold) }
+        let encoder = LabelEncoder(labels: labels)
+        let codes = labels.map { encoder.encode($0) ?? 0 }
+        let k = encoder.classes.count
+        let base = Route019Reference.featureMatrix(features, leakedCodes: nil)
+        let leaked = Route019Reference.featureMatrix(features, leakedCodes: codes)
+        let split = randomSplit(count: ids.count, testFraction: 0.2, seed: 42)
+        let alignedCodes = alignment.kept.map { codes[$0] }
+        let embedded = matrix.normalizedRows()
+        let clustering = thresholdClusters(embedded, threshold: threshold)
+        let randomIsTest = randomSplit(count: embedded.count, testFraction: 0.2, seed: 42)
+        let clusteredIsTest = clusteredSplit(clusterLabels: clustering.labels, testFraction: 0.2, seed: 42)
+        let values = embedded.values.map(Double.init)
+        times[.classifiers] = best {
+            _ = trainAndScore(features: leaked, rows: ids.count, columns: 22, labels: codes, classCount: k, isTest: split)
+            _ = trainAndScore(features: base, rows: ids.count, columns: 21, labels: codes, classCount: k, isTest: split)
+            _ = trainAndScore(features: values, rows: embedded.count, columns: embedded.dimension, labels: alignedCodes, classCount: k, isTest: randomIsTest)
+            _ = trainAndScore(features: values, rows: embedded.count, columns: embedded.dimension, labels: alignedCodes, classCount: k, isTest: clusteredIsTest)
+        }
+        times[.pipeline] = try best {
+            let d = try CourseDataset.load(directory: directory)
+            _ = Route019Reference(dataset: d)
+        }
+        return times
+    }
+
+    func runPython(script: URL, directory: URL) -> [String: Double] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, script.path, directory.path, String(repeats)]
+        var env = ProcessInfo.processInfo.environment
+        env["OPENBLAS_NUM_THREADS"] = String(threads)
+        env["OMP_NUM_THREADS"] = String(threads)
+        process.environment = env
+        let pipe = Pipe()
+        let errors = Pipe()
+        process.standardOutput = pipe
+        process.standardError = errors
+        do { try process.run() } catch {
+            printError("cannot run \(python): \(error)")
+            return [:]
+        }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Double]
+        else {
+            printError("the Python side failed (status \(process.terminationStatus)): \(errorText.suffix(2000))")
+            return [:]
+        }
+        return object
+    }
+
+    func scaleRun(scratch: URL) throws {
+        print("\nScale: \(scale) generated proteins, 1024-d, all of them clustered")
+        var config = SynthConfig()
+        config.proteins = scale
+        config.labeled = scale
+        config.dimension = 1024
+        config.missingEmbeddingShare = 0
+        let data = SynthGenerator.generate(config)
+        let matrix = EmbeddingMatrix(count: data.embeddingIDs.count, dimension: 1024, values: data.embeddings).normalizedRows()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let clustering = thresholdClusters(matrix, threshold: 0.8)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        let peakMiB = Double(usage.ru_maxrss) / 1024
+        print(String(format: "  clustering: %.2f s, %d clusters (largest %d); peak resident memory of this process: %.0f MiB (the full %d x %d matrix alone would be %.0f MiB)",
+                     seconds, clustering.stats.count, clustering.stats.largest, peakMiB, scale, scale, Double(scale) * Double(scale) * 4 / 1_048_576))
+    }
+}
+
+/// The same steps in Python, as a course notebook would write them (pandas/openpyxl, h5py, NumPy, SciPy, scikit-learn).
+let pythonPipeline = #"""
+import gzip, io, json, sys, time
+import numpy as np, pandas as pd, h5py
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+from sklearn.metrics.pairwise import cosine_similarity
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+from sklearn.pipeline import make_pipeline
+from sklearn.model_selection import train_test_split
+import os, glob
+
+folder, repeats = sys.argv[1], int(sys.argv[2])
+AA = "ACDEFGHIKLMNPQRSTVWY"
+GO = {"extracellular region": "secreted", "extracellular space": "secreted", "plasma membrane": "membrane",
+      "membrane": "membrane", "cell outer membrane": "membrane", "cytosol": "cytoplasm", "cytoplasm": "cytoplasm"}
+META = os.path.join(folder, "belay-dataset.json")
+threshold = json.load(open(META)).get("recommended_threshold", 0.8) if os.path.exists(META) else 0.8
+
+def clean_go(text):
+    classes = set()
+    for term in str(text).split("; "):
+        name = term.rsplit(" [GO:", 1)[0].strip().lower()
+        if name in GO: classes.add(GO[name])
+    return classes.pop() if len(classes) == 1 else None
+
+def clean_uniprot(text):
+    import re
+    text = re.sub(r"\{[^}]*\}", "", str(text)).replace("SUBCELLULAR LOCATION:", "")
+    text = re.sub(r"Note=[^.]*\.?", "", text)
+    classes = set()
+    for part in re.split(r"[;.]", text):
+        p = part.strip().lower()
+        if not p: continue
+        if p.startswith("cytoplasm") or p == "cytosol": classes.add("cytoplasm")
+        elif "membrane" in p or p == "lipid-anchor": classes.add("membrane")
+        elif p.startswith("secreted") or p == "extracellular space": classes.add("secreted")
+    return classes.pop() if len(classes) == 1 else None
+
+def load():
+    sheet = pd.read_excel(glob.glob(os.path.join(folder, "*.xlsx"))[0])
+    path = [p for p in glob.glob(os.path.join(folder, "*.h5*"))][0]
+    raw = gzip.open(path).read() if path.endswith(".gz") else open(path, "rb").read()
+    with h5py.File(io.BytesIO(raw), "r") as f:
+        wanted = [i for i in sheet["Entry"].astype(str) if i in f]
+        emb = {i: f[i][()].astype(np.float32) for i in wanted}
+    return sheet, emb
+
+def features(sheet):
+    col = "Subcellular location [CC]" if "Subcellular location [CC]" in sheet.columns else "Gene Ontology (cellular component)"
+    clean = clean_uniprot if col.startswith("Subcellular") else clean_go
+    labels = sheet[col].fillna("").map(clean)
+    kept = sheet[labels.notna()].copy()
+    kept["label"] = labels[labels.notna()]
+    seqs = kept["Sequence"].astype(str)
+    X = np.array([[len(s)] + [s.count(a) for a in AA] for s in seqs], dtype=float)
+    return kept, X
+
+def clusters(E):
+    S = cosine_similarity(E)
+    A = csr_matrix(S > threshold)
+    return connected_components(A, directed=False)
+
+def model():
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+
+def classifiers(kept, X, emb, labels_of_cluster):
+    y = pd.factorize(kept["label"], sort=True)[0]
+    Xl = np.column_stack([X, y])
+    for F in (Xl, X):
+        a, b, ya, yb = train_test_split(F, y, test_size=0.2, random_state=42)
+        model().fit(a, ya).score(b, yb)
+    ids = [i for i in kept["Entry"].astype(str) if i in emb]
+    ye = pd.factorize(kept.set_index(kept["Entry"].astype(str)).loc[ids, "label"], sort=True)[0]
+    E = np.stack([emb[i] for i in ids])
+    a, b, ya, yb = train_test_split(E, ye, test_size=0.2, random_state=42)
+    model().fit(a, ya).score(b, yb)
+    n, lab = labels_of_cluster
+    rng = np.random.default_rng(42)
+    test_clusters = set(rng.choice(n, size=max(1, int(round(0.2 * n))), replace=False))
+    mask = np.array([l in test_clusters for l in lab])
+    if 0 < mask.sum() < len(mask):
+        model().fit(E[~mask], ye[~mask]).score(E[mask], ye[mask])
+
+def best(f):
+    t = float("inf")
+    for _ in range(repeats):
+        s = time.perf_counter(); f(); t = min(t, time.perf_counter() - s)
+    return t
+
+out = {}
+out["load"] = best(load)
+sheet, emb = load()
+out["features"] = best(lambda: features(sheet))
+kept, X = features(sheet)
+ids = [i for i in kept["Entry"].astype(str) if i in emb]
+E = np.stack([emb[i] for i in ids])
+out["similarity_clusters"] = best(lambda: clusters(E))
+cc = clusters(E)
+out["classifiers"] = best(lambda: classifiers(kept, X, emb, cc))
+def pipeline():
+    s, e = load(); k, x = features(s)
+    i2 = [i for i in k["Entry"].astype(str) if i in e]
+    classifiers(k, x, e, clusters(np.stack([e[i] for i in i2])))
+out["pipeline"] = best(pipeline)
+print(json.dumps(out))
+"""#

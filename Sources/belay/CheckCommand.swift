@@ -1,0 +1,119 @@
+import ArgumentParser
+import BelayData
+import BelayFormats
+import BelayGrading
+import BelayReports
+import Foundation
+import Route019
+
+/// What `check` and `grade` share: the rubric, the reference run and the grader.
+struct GradingSetup {
+    let rubric: Rubric
+    let reference: Route019Reference
+
+    static func make(dataOptions: DataOptions, rubricPath: String?) throws -> GradingSetup {
+        let rubric: Rubric
+        do {
+            let url = try rubricPath.map { URL(fileURLWithPath: $0) } ?? Route019Grader.defaultRubricURL()
+            rubric = try Rubric.load(contentsOf: url)
+            try Route019Checks.engine.validate(rubric)
+        } catch {
+            printError("invalid rubric: \(error)")
+            throw Exit.usage
+        }
+        let dataset = try dataOptions.load()
+        let seed = (try? rubric.params["seed"].map { try $0.number() }) ?? nil
+        let fraction = (try? rubric.params["test_fraction"].map { try $0.number() }) ?? nil
+        let options = ReferenceOptions(
+            threshold: nil, testFraction: fraction ?? 0.2, seed: UInt64(max(0, seed ?? 42)))
+        return GradingSetup(rubric: rubric, reference: Route019Reference(dataset: dataset, options: options))
+    }
+
+    func grader(audience: Audience) -> Route019Grader {
+        Route019Grader(
+            reference: reference, rubric: rubric, audience: audience, belayVersion: belayVersion,
+            swiftModules: SwiftRoute.grading())
+    }
+}
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check one submission (a folder, a .zip, or a Swift package) before handing it in.",
+        discussion: """
+            Runs every visible check of the rubric and prints a report grouped by exercise. Hidden checks are not
+            run here; the summary says how many there are and how many points they hold.
+
+            Examples:
+              belay check my-submission/
+              belay check my-submission.zip --junit report.xml
+            """)
+
+    @Argument(help: "The submission: a folder of CSV files (+ reflection.md or a notebook), a .zip of one, or a Swift package.")
+    var submission: String
+
+    @OptionGroup var dataOptions: DataOptions
+
+    @Option(name: .long, help: "Rubric file (default: the route's own).")
+    var rubric: String?
+
+    @Option(name: .long, help: "Also write a JUnit XML report here.")
+    var junit: String?
+
+    @Option(name: .long, help: "Also write a machine-readable JSON report here.")
+    var json: String?
+
+    @Option(name: .long, help: "Also write a Gradescope results.json here.")
+    var gradescope: String?
+
+    @Flag(name: .long, help: "Byte-identical reports for identical input: no timestamps, durations written as zero.")
+    var reproducible = false
+
+    @Flag(name: .long, help: "Run hidden checks too, as grading does (for instructors).")
+    var instructor = false
+
+    @Flag(name: .customLong("no-color"), help: "Never colour the terminal report.")
+    var noColor = false
+
+    func run() async throws {
+        let url = URL(fileURLWithPath: submission)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            printError("no such submission: \(submission)")
+            throw Exit.usage
+        }
+        let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: rubric)
+        let grader = setup.grader(audience: instructor ? .instructor : .student)
+        let name = url.deletingPathExtension().lastPathComponent
+        let report: GradeReport
+        if url.pathExtension.lowercased() == "zip" {
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("belay-check-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            do {
+                try SafeUnzip.extract(url, to: scratch)
+            } catch {
+                printError("cannot open \(submission): \(error)")
+                throw Exit.checksFailed
+            }
+            report = await grader.grade(submissionAt: scratch, name: name)
+        } else {
+            report = await grader.grade(submissionAt: url, name: name)
+        }
+        let color = !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        print(TerminalReport.render(report, color: color), terminator: "")
+        do {
+            if let junit { try write(JUnitReport.render(report, reproducible: reproducible), to: junit) }
+            if let json { try write(JSONReport.render(report, reproducible: reproducible), to: json) }
+            if let gradescope { try write(GradescopeReport.render(report, reproducible: reproducible), to: gradescope) }
+        } catch {
+            printError("cannot write a report: \(error)")
+            throw Exit.internalError
+        }
+        if !report.allPassed { throw Exit.checksFailed }
+    }
+}
+
+func write(_ text: String, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(text.utf8).write(to: url, options: .atomic)
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import BelayBatch
+import BelayGrading
+import Foundation
+import Route019
+
+struct GradeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grade",
+        abstract: "Grade a whole class: every sub-folder or .zip of CLASS_DIR is one student.",
+        discussion: """
+            Writes OUT/<student>/junit.xml, report.txt, report.json and results.json, plus OUT/gradebook.csv,
+            OUT/item-analysis.csv and a combined OUT/junit.xml. The reference is computed once for the batch.
+            Students whose submission, rubric and Belay version are unchanged since the last run are not regraded
+            (use --force). A broken submission is recorded as that student's result and the batch goes on.
+
+            Examples:
+              belay grade class/ --out grades/
+              belay grade class/ --out grades/ --only alice --force
+            """)
+
+    @Argument(help: "Folder with one sub-folder or .zip per student.")
+    var classDirectory: String
+
+    @Option(name: .long, help: "Output folder.")
+    var out: String
+
+    @OptionGroup var dataOptions: DataOptions
+
+    @Option(name: .long, help: "Rubric file (default: the route's own).")
+    var rubric: String?
+
+    @Option(name: .long, help: "Students graded at once (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(name: .long, help: "Seconds after which one student's grading is recorded as a timeout.")
+    var timeout: Double = 300
+
+    @Option(name: .long, help: "Regrade only this student.")
+    var only: String?
+
+    @Flag(name: .long, help: "Regrade even unchanged submissions.")
+    var force = false
+
+    @Flag(name: .long, help: "Byte-identical reports for identical input: no timestamps, durations written as zero.")
+    var reproducible = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+    }
+
+    func run() async throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: classDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            printError("no such class folder: \(classDirectory)")
+            throw Exit.usage
+        }
+        let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: rubric)
+        let grader = setup.grader(audience: .instructor)
+        let classGrader = ClassGrader(
+            grader: grader, rubricSHA: setup.rubric.sha256 + setup.reference.dataset.sha256, belayVersion: belayVersion,
+            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: timeout,
+            reproducible: reproducible)
+        let results: [StudentResult]
+        do {
+            results = try await classGrader.grade(
+                classDirectory: URL(fileURLWithPath: classDirectory), outDirectory: URL(fileURLWithPath: out),
+                only: only, force: force, progress: { line in print(line) })
+        } catch {
+            printError("grading failed: \(error)")
+            throw Exit.internalError
+        }
+        let graded = results.filter { $0.status == .graded }.count
+        print("\n\(results.count) students: \(graded) graded, \(results.count - graded) error or timeout. Gradebook: \(out)/gradebook.csv")
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import BelayData
+import BelayLab
+import Foundation
+import Route019
+
+/// Exit codes, as documented in `belay --help`.
+enum Exit {
+    static let checksFailed = ExitCode(1)
+    static let usage = ExitCode(64)
+    static let internalError = ExitCode(70)
+}
+
+/// Options every command that reads a dataset shares.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: "Dataset folder holding the course's sheet (.xlsx) and embeddings (.h5 or .h5.gz). Default: the embedded H37Rv data.")
+    var data: String?
+
+    @Option(name: .long, help: "Sheet to read from the workbook (default: the first).")
+    var sheet: String?
+
+    /// Loads the dataset, printing a clear message and exiting 70 (or 64 for a missing folder) when it cannot.
+    func load() throws -> CourseDataset {
+        do {
+            if let data { return try CourseDataset.load(directory: URL(fileURLWithPath: data), sheetName: sheet) }
+            return try CourseDataset.embeddedDefault()
+        } catch {
+            printError("cannot load the dataset: \(error)")
+            throw data == nil ? Exit.internalError : Exit.usage
+        }
+    }
+}
+
+/// Options of the route's reference run.
+struct RouteOptions: ParsableArguments {
+    @Option(name: .long, help: "Cosine similarity threshold (pairs strictly above it are linked). Default: the dataset's recommendation, else 0.8.")
+    var threshold: Float?
+
+    @Option(name: .customLong("test-fraction"), help: "Share of proteins in the test set.")
+    var testFraction: Double = 0.2
+
+    @Option(name: .long, help: "Seed of the splits.")
+    var seed: UInt64 = 42
+
+    @Option(name: .customLong("split-mode"), help: "How the clustered split picks clusters: 'proteins' (whole clusters until the test set holds about the fraction of proteins) or 'clusters' (the fraction of cluster ids, as the course's notebook does).")
+    var splitMode: SplitModeArgument = .proteins
+
+    func validate() throws {
+        if let threshold, !(threshold > -1 && threshold < 1) {
+            throw ValidationError("--threshold must be a cosine between -1 and 1, got \(threshold)")
+        }
+        guard testFraction > 0 && testFraction < 1 else {
+            throw ValidationError("--test-fraction must be between 0 and 1, got \(testFraction)")
+        }
+    }
+
+    var referenceOptions: ReferenceOptions {
+        ReferenceOptions(
+            threshold: threshold, testFraction: testFraction, seed: seed,
+            clusteredSplitMode: splitMode == .proteins ? .proteinFraction : .clusterFraction)
+    }
+}
+
+enum SplitModeArgument: String, CaseIterable, ExpressibleByArgument {
+    case proteins, clusters
+}
+
+/// Writes to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data(("belay: " + message + "\n").utf8))
+}
