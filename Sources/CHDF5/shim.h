@@ -10,7 +10,43 @@ static inline hid_t chdf5_p_default(void) { return H5P_DEFAULT; }
 static inline hid_t chdf5_s_all(void) { return H5S_ALL; }
 static inline hid_t chdf5_e_default(void) { return H5E_DEFAULT; }
 static inline hid_t chdf5_p_file_access(void) { return H5P_FILE_ACCESS; }
+static inline hid_t chdf5_p_file_create(void) { return H5P_FILE_CREATE; }
+static inline hid_t chdf5_p_dataset_create(void) { return H5P_DATASET_CREATE; }
 static inline unsigned chdf5_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline unsigned chdf5_acc_trunc(void) { return H5F_ACC_TRUNC; }
 static inline herr_t chdf5_disable_auto_print(void) { return H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+// Visiting every hard link below a group. H5Lvisit and its info struct are versioned macros (1.10 vs 1.12+),
+// so the visit happens here, in C, and Swift only sees names.
+typedef int (*chdf5_name_callback)(const char *name, void *context);
+struct chdf5_visit_context { chdf5_name_callback callback; void *context; };
+static herr_t chdf5_visit_link_(hid_t group, const char *name, const H5L_info_t *info, void *data) {
+    (void)group;
+    struct chdf5_visit_context *visit = (struct chdf5_visit_context *)data;
+    if (info->type != H5L_TYPE_HARD) { return 0; }
+    return (herr_t)visit->callback(name, visit->context);
+}
+/// Calls `callback` with the path (relative to `group`) of every hard link below it, in name order.
+static inline herr_t chdf5_visit_hard_links(hid_t group, chdf5_name_callback callback, void *context) {
+    struct chdf5_visit_context visit = { callback, context };
+    return H5Lvisit(group, H5_INDEX_NAME, H5_ITER_INC, chdf5_visit_link_, &visit);
+}
+
+// Walking the error stack (H5Ewalk and H5E_error_t are versioned macros as well).
+typedef void (*chdf5_error_callback)(const char *function, const char *description, void *context);
+struct chdf5_error_context { chdf5_error_callback callback; void *context; };
+static herr_t chdf5_walk_error_(unsigned n, const H5E_error2_t *error, void *data) {
+    (void)n;
+    struct chdf5_error_context *walk = (struct chdf5_error_context *)data;
+    walk->callback(error->func_name, error->desc, walk->context);
+    return 0;
+}
+/// Takes the current error stack of this thread (clearing it), reports each entry innermost first, closes it.
+static inline void chdf5_drain_error_stack(chdf5_error_callback callback, void *context) {
+    hid_t stack = H5Eget_current_stack();
+    if (stack < 0) { return; }
+    struct chdf5_error_context walk = { callback, context };
+    H5Ewalk2(stack, H5E_WALK_UPWARD, chdf5_walk_error_, &walk);
+    H5Eclose_stack(stack);
+}
 #endif

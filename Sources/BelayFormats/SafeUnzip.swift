@@ -1,0 +1,128 @@
+import Foundation
+import ZIPFoundation
+
+/// An archive entry (or the archive) refused or unreadable during extraction.
+public struct SafeUnzipError: Error, CustomStringConvertible, Sendable {
+    /// The archive's path.
+    public var archive: String
+    /// The entry's path inside the archive, when one entry is at fault.
+    public var entry: String?
+    public var message: String
+
+    public init(archive: String, entry: String? = nil, message: String) {
+        self.archive = archive
+        self.entry = entry
+        self.message = message
+    }
+
+    public var description: String {
+        if let entry { return "\(archive): entry \"\(entry)\": \(message)" }
+        return "\(archive): \(message)"
+    }
+}
+
+/// Extracts zip archives that come from outside (student submissions) without trusting them.
+public enum SafeUnzip {
+    /// Extracts `zip` into `dir` (created if needed).
+    ///
+    /// Refused, naming the entry: absolute paths, drive letters, `..` components, backslash paths that would
+    /// escape, symbolic links, duplicate entries, more than `maxEntries` entries, or more than `maxTotalBytes`
+    /// of content (declared or actual, so a lying header does not help). `__MACOSX/` metadata is skipped.
+    /// On failure, whatever was extracted so far stays in `dir`; callers should use a fresh directory.
+    /// - Complexity: O(*n*) in the uncompressed size.
+    public static func extract(_ zip: URL, to dir: URL, maxTotalBytes: Int = 200 << 20, maxEntries: Int = 10_000) throws {
+        let archivePath = zip.path
+        let archive: Archive
+        do { archive = try Archive(url: zip, accessMode: .read) } catch {
+            throw SafeUnzipError(archive: archivePath, message: "not a readable zip archive (\(error))")
+        }
+        let fileManager = FileManager.default
+        do { try fileManager.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+            throw SafeUnzipError(archive: archivePath, message: "cannot create \(dir.path): \(error.localizedDescription)")
+        }
+        let root = dir.resolvingSymlinksInPath().standardizedFileURL
+        let entries = Array(archive)
+        guard entries.count <= maxEntries else {
+            throw SafeUnzipError(archive: archivePath, message: "has \(entries.count) entries, more than the limit of \(maxEntries)")
+        }
+        // Validate everything before writing anything.
+        var plan: [(entry: Entry, components: [String])] = []
+        var declaredTotal: UInt64 = 0
+        var seen = Set<String>()
+        for entry in entries {
+            let name = entry.path
+            let components = try safeComponents(of: name, archive: archivePath)
+            if components.first == "__MACOSX" { continue }
+            if components.isEmpty { continue }
+            if entry.type == .symlink {
+                throw SafeUnzipError(archive: archivePath, entry: name, message: "is a symbolic link; links are not allowed")
+            }
+            let key = components.joined(separator: "/")
+            guard seen.insert(key).inserted || entry.type == .directory else {
+                throw SafeUnzipError(archive: archivePath, entry: name, message: "appears more than once")
+            }
+            declaredTotal += entry.uncompressedSize
+            guard declaredTotal <= UInt64(maxTotalBytes) else {
+                throw SafeUnzipError(archive: archivePath, entry: name,
+                                     message: "brings the uncompressed size over the limit of \(maxTotalBytes) bytes")
+            }
+            plan.append((entry, components))
+        }
+        var written = 0
+        for (entry, components) in plan {
+            var target = root
+            for component in components { target.appendPathComponent(component) }
+            let parent = entry.type == .directory ? target : target.deletingLastPathComponent()
+            do { try fileManager.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
+                throw SafeUnzipError(archive: archivePath, entry: entry.path, message: "cannot create its folder: \(error.localizedDescription)")
+            }
+            // A folder created earlier must not be a link leading outside (defence in depth).
+            let resolvedParent = parent.resolvingSymlinksInPath().standardizedFileURL.path
+            guard resolvedParent == root.path || resolvedParent.hasPrefix(root.path + "/") else {
+                throw SafeUnzipError(archive: archivePath, entry: entry.path, message: "would be written outside the destination")
+            }
+            if entry.type == .directory { continue }
+            guard fileManager.createFile(atPath: target.path, contents: nil),
+                  let handle = try? FileHandle(forWritingTo: target) else {
+                throw SafeUnzipError(archive: archivePath, entry: entry.path, message: "cannot create \(target.path)")
+            }
+            defer { try? handle.close() }
+            do {
+                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                    written += chunk.count
+                    guard written <= maxTotalBytes else {
+                        throw SafeUnzipError(archive: archivePath, entry: entry.path,
+                                             message: "brings the uncompressed size over the limit of \(maxTotalBytes) bytes")
+                    }
+                    try handle.write(contentsOf: chunk)
+                }
+            } catch let error as SafeUnzipError {
+                throw error
+            } catch {
+                throw SafeUnzipError(archive: archivePath, entry: entry.path, message: "cannot be extracted (corrupt archive?): \(error)")
+            }
+        }
+    }
+
+    /// The entry's path components, refusing anything that could leave the destination.
+    static func safeComponents(of name: String, archive: String) throws -> [String] {
+        if name.hasPrefix("/") || name.hasPrefix("\\") {
+            throw SafeUnzipError(archive: archive, entry: name, message: "has an absolute path")
+        }
+        if name.count >= 2, name.dropFirst().first == ":" {
+            throw SafeUnzipError(archive: archive, entry: name, message: "has a drive-letter path")
+        }
+        if name.utf8.contains(0) {
+            throw SafeUnzipError(archive: archive, entry: name, message: "has a NUL character in its path")
+        }
+        var components: [String] = []
+        for component in name.split(whereSeparator: { $0 == "/" || $0 == "\\" }) {
+            if component == "." { continue }
+            if component == ".." {
+                throw SafeUnzipError(archive: archive, entry: name, message: "has a \"..\" path component (zip slip)")
+            }
+            components.append(String(component))
+        }
+        return components
+    }
+}
