@@ -1,0 +1,159 @@
+// Limited-memory BFGS with a strong-Wolfe line search (Nocedal & Wright, "Numerical Optimization", 2nd ed.).
+//
+// L-BFGS keeps the last m steps s = x_{k+1} − x_k and gradient changes y = g_{k+1} − g_k and, with the
+// two-loop recursion (Alg. 7.4), applies an approximation of the inverse Hessian to the gradient in O(m·p)
+// time, without ever forming a p x p matrix. The line search (Alg. 3.5, zoom Alg. 3.6) finds a step α with
+//   sufficient decrease  f(x + αd) ≤ f(x) + c₁·α·∇f·d           (c₁ = 1e-4)
+//   curvature            |∇f(x + αd)·d| ≤ c₂·|∇f·d|              (c₂ = 0.9)
+// which guarantees s·y > 0, so the update stays positive definite.
+
+struct LBFGSResult {
+    var x: [Double]
+    var value: Double
+    var gradientNorm: Double
+    var iterations: Int
+    var converged: Bool
+}
+
+/// Minimizes a smooth function from the origin until max |∇f| ≤ `tolerance` or `maxIterations` iterations.
+/// If the line search cannot make progress (at the limit of floating-point precision), it stops early and
+/// reports `converged` by the gradient test alone.
+func minimizeLBFGS(parameterCount p: Int, memory: Int, maxIterations: Int, tolerance: Double,
+                   _ f: (_ x: [Double]) -> (value: Double, gradient: [Double])) -> LBFGSResult {
+    var x = [Double](repeating: 0, count: p)
+    var (value, gradient) = f(x)
+    var sHistory: [[Double]] = [], yHistory: [[Double]] = [], rhoHistory: [Double] = []
+    var iterations = 0
+    while iterations < maxIterations, infinityNorm(gradient) > tolerance {
+        // Two-loop recursion: direction = −H·g.
+        var q = gradient
+        var alphas = [Double](repeating: 0, count: sHistory.count)
+        for i in stride(from: sHistory.count - 1, through: 0, by: -1) {
+            alphas[i] = rhoHistory[i] * dot(sHistory[i], q)
+            axpy(-alphas[i], yHistory[i], &q)
+        }
+        if let s = sHistory.last, let y = yHistory.last {
+            let gamma = dot(s, y) / dot(y, y)  // H₀ = γI, Nocedal & Wright (7.20)
+            for i in q.indices { q[i] *= gamma }
+        } else {
+            let scale = 1 / max(1, norm2(gradient))  // first step: unit length at most
+            for i in q.indices { q[i] *= scale }
+        }
+        for i in sHistory.indices {
+            let beta = rhoHistory[i] * dot(yHistory[i], q)
+            axpy(alphas[i] - beta, sHistory[i], &q)
+        }
+        var direction = q.map { -$0 }
+        var slope = dot(gradient, direction)
+        if !(slope < 0) {  // not a descent direction (numerical trouble): restart from steepest descent
+            sHistory.removeAll(); yHistory.removeAll(); rhoHistory.removeAll()
+            direction = gradient.map { -$0 / max(1, norm2(gradient)) }
+            slope = dot(gradient, direction)
+        }
+        guard let step = strongWolfeLineSearch(x: x, value: value, slope: slope, direction: direction, f) else {
+            if sHistory.isEmpty { break }  // even steepest descent fails: no further progress possible
+            sHistory.removeAll(); yHistory.removeAll(); rhoHistory.removeAll()
+            continue
+        }
+        var s = direction
+        for i in s.indices { s[i] *= step.alpha }
+        var y = step.gradient
+        axpy(-1, gradient, &y)
+        let sy = dot(s, y)
+        if sy > 1e-12 * dot(y, y) {
+            if sHistory.count == memory { sHistory.removeFirst(); yHistory.removeFirst(); rhoHistory.removeFirst() }
+            sHistory.append(s)
+            yHistory.append(y)
+            rhoHistory.append(1 / sy)
+        }
+        let previous = value
+        x = step.x
+        value = step.value
+        gradient = step.gradient
+        iterations += 1
+        // Stalled at machine precision: the value no longer changes.
+        if abs(previous - value) <= 4 * Double.ulpOfOne * max(abs(previous), abs(value), 1) { break }
+    }
+    let gNorm = infinityNorm(gradient)
+    return LBFGSResult(x: x, value: value, gradientNorm: gNorm, iterations: iterations, converged: gNorm <= tolerance)
+}
+
+private struct LineSearchPoint {
+    var alpha: Double
+    var x: [Double]
+    var value: Double
+    var gradient: [Double]
+    var slope: Double
+}
+
+/// A step length satisfying the strong Wolfe conditions along `direction`, or nil after too many trials.
+private func strongWolfeLineSearch(x: [Double], value f0: Double, slope d0: Double, direction: [Double],
+                                   _ f: (_ x: [Double]) -> (value: Double, gradient: [Double])) -> LineSearchPoint? {
+    let c1 = 1e-4, c2 = 0.9
+    func evaluate(_ alpha: Double) -> LineSearchPoint {
+        var xa = x
+        axpy(alpha, direction, &xa)
+        let (v, g) = f(xa)
+        return LineSearchPoint(alpha: alpha, x: xa, value: v, gradient: g, slope: dot(g, direction))
+    }
+    func zoom(_ lo: LineSearchPoint, _ hi: LineSearchPoint) -> LineSearchPoint? {
+        var lo = lo, hi = hi
+        for _ in 0..<40 {
+            let alpha = cubicMinimizer(lo, hi)
+            let point = evaluate(alpha)
+            if !point.value.isFinite || point.value > f0 + c1 * alpha * d0 || point.value >= lo.value {
+                hi = point
+            } else {
+                if abs(point.slope) <= -c2 * d0 { return point }
+                if point.slope * (hi.alpha - lo.alpha) >= 0 { hi = lo }
+                lo = point
+            }
+            if abs(hi.alpha - lo.alpha) <= Double.ulpOfOne * max(1, lo.alpha) { break }
+        }
+        // Interval exhausted: accept the best point if it at least decreases the function sufficiently.
+        return lo.alpha > 0 && lo.value <= f0 + c1 * lo.alpha * d0 ? lo : nil
+    }
+    var previous = LineSearchPoint(alpha: 0, x: x, value: f0, gradient: [], slope: d0)
+    var alpha = 1.0
+    for i in 0..<30 {
+        let point = evaluate(alpha)
+        if !point.value.isFinite || point.value > f0 + c1 * alpha * d0 || (i > 0 && point.value >= previous.value) {
+            return zoom(previous, point)
+        }
+        if abs(point.slope) <= -c2 * d0 { return point }
+        if point.slope >= 0 { return zoom(point, previous) }
+        previous = point
+        alpha *= 2
+    }
+    return nil
+}
+
+/// The minimizer of the cubic through two points' values and slopes, kept inside the middle 80% of the
+/// interval (bisection when the cubic has no usable minimum).
+private func cubicMinimizer(_ a: LineSearchPoint, _ b: LineSearchPoint) -> Double {
+    let lower = min(a.alpha, b.alpha), upper = max(a.alpha, b.alpha), width = upper - lower
+    let middle = lower + width / 2
+    guard a.value.isFinite, b.value.isFinite else { return middle }
+    let d1 = a.slope + b.slope - 3 * (a.value - b.value) / (a.alpha - b.alpha)
+    let discriminant = d1 * d1 - a.slope * b.slope
+    guard discriminant >= 0 else { return middle }
+    let d2 = (b.alpha > a.alpha ? 1.0 : -1.0) * discriminant.squareRoot()
+    let t = b.alpha - (b.alpha - a.alpha) * (b.slope + d2 - d1) / (b.slope - a.slope + 2 * d2)
+    guard t.isFinite, t >= lower + 0.1 * width, t <= upper - 0.1 * width else { return middle }
+    return t
+}
+
+func dot(_ a: [Double], _ b: [Double]) -> Double {
+    var s = 0.0
+    for i in a.indices { s += a[i] * b[i] }
+    return s
+}
+
+func norm2(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
+
+func infinityNorm(_ a: [Double]) -> Double { a.reduce(0) { max($0, abs($1)) } }
+
+/// y += a·x
+func axpy(_ a: Double, _ x: [Double], _ y: inout [Double]) {
+    for i in y.indices { y[i] += a * x[i] }
+}

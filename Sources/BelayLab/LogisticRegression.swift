@@ -1,0 +1,215 @@
+// The route's classifier: multinomial logistic regression with an L2 penalty, as scikit-learn's
+// `LogisticRegression()` (C = 1, lbfgs) fits it.
+//
+// Model: for row x, class scores z_k = w_k·x + b_k and probabilities softmax(z). Fitting minimizes
+//     C · Σ_i −log p(y_i | x_i)  +  ½ ||W||²        (intercepts b are not penalized)
+// which is convex and smooth, so a quasi-Newton method finds its unique minimum. We minimize the same
+// function divided by C·n (scikit-learn does the same), whose gradient does not grow with the data size, so
+// one tolerance works for any n. With two classes scikit-learn fits one weight vector (binary logistic
+// regression: p(class 1) = σ(w·x + b)), which is a different penalty from a two-row softmax; we do the same
+// and store it as class 0 = zero row, class 1 = (w, b), which gives identical probabilities.
+//
+// Optimizer: L-BFGS (Nocedal & Wright, "Numerical Optimization", Alg. 7.4–7.5) with 10 correction pairs and a
+// line search satisfying the strong Wolfe conditions (Alg. 3.5–3.6, cubic interpolation). It stops when the
+// largest gradient component is ≤ `tolerance`: that is what `converged` reports. The X·Wᵀ and Gᵀ·X products
+// are BLAS `dgemm` calls, so a fit on thousands of rows is fast even in a debug build.
+
+/// Settings of an L2-penalized multinomial logistic regression.
+public struct LogisticRegression: Sendable, Equatable {
+    /// Inverse penalty strength (scikit-learn's `C`): larger means a weaker penalty.
+    public var c: Double
+    /// Most L-BFGS iterations (each needs one or a few function evaluations).
+    public var maxIterations: Int
+    /// Convergence threshold on the largest absolute gradient component of the objective divided by C·n.
+    public var tolerance: Double
+    /// Number of L-BFGS correction pairs kept (scikit-learn/SciPy use 10).
+    public var memory: Int = 10
+
+    /// Creates the settings; the defaults match scikit-learn's `LogisticRegression()` objective, with a tighter
+    /// tolerance (scikit-learn's 1e-4 leaves the optimum less exactly determined).
+    public init(c: Double = 1.0, maxIterations: Int = 1000, tolerance: Double = 1e-6) {
+        precondition(c > 0, "C must be positive")
+        self.c = c
+        self.maxIterations = maxIterations
+        self.tolerance = tolerance
+    }
+
+    /// Fits a model to a row-major `rows x columns` matrix and labels in `0..<classCount`.
+    ///
+    /// Classes absent from `labels` keep zero weights and an intercept of −∞ (probability 0, never predicted),
+    /// as if they did not exist; scikit-learn instead learns only the classes it sees. With a single class
+    /// present the model predicts it everywhere (no optimization needed).
+    /// - Complexity: O(iterations x rows x columns x classCount), in BLAS.
+    public func fit(x: [Double], rows: Int, columns: Int, labels: [Int], classCount: Int) -> LogisticModel {
+        precondition(x.count == rows * columns, "fit: \(x.count) values for \(rows) x \(columns)")
+        precondition(labels.count == rows, "fit: \(labels.count) labels for \(rows) rows")
+        precondition(labels.allSatisfy { (0..<classCount).contains($0) }, "fit: labels outside 0..<\(classCount)")
+        var present = [Bool](repeating: false, count: classCount)
+        for l in labels { present[l] = true }
+        let classes = (0..<classCount).filter { present[$0] }
+        var model = LogisticModel(
+            classCount: classCount, columns: columns,
+            weights: [Double](repeating: 0, count: classCount * columns),
+            intercepts: (0..<classCount).map { present[$0] ? 0 : -Double.infinity },
+            iterations: 0, converged: true, gradientNorm: 0)
+        guard classes.count >= 2 else { return model }
+
+        var localOf = [Int](repeating: -1, count: classCount)
+        for (k, c) in classes.enumerated() { localOf[c] = k }
+        let problem = SoftmaxObjective(x: x, rows: rows, columns: columns, labels: labels.map { localOf[$0] },
+                                       classCount: classes.count, c: c)
+        let result = minimizeLBFGS(parameterCount: problem.parameterCount, memory: memory,
+                                   maxIterations: maxIterations, tolerance: tolerance) {
+            problem.valueAndGradient($0)
+        }
+        // Unpack the free rows into the full class layout.
+        let d = columns, free = problem.freeRows
+        for r in 0..<free.count {
+            let cls = classes[free[r]]
+            for j in 0..<d { model.weights[cls * d + j] = result.x[r * d + j] }
+            model.intercepts[cls] = result.x[free.count * d + r]
+        }
+        model.iterations = result.iterations
+        model.converged = result.converged
+        model.gradientNorm = result.gradientNorm
+        return model
+    }
+}
+
+/// A fitted multinomial logistic regression.
+public struct LogisticModel: Sendable, Equatable {
+    /// Number of classes (rows of `weights`).
+    public var classCount: Int
+    /// Number of features.
+    public var columns: Int
+    /// Weights, row-major `classCount x columns` (row k scores class k).
+    public var weights: [Double]
+    /// One intercept per class (−∞ for a class absent from the training labels).
+    public var intercepts: [Double]
+    /// L-BFGS iterations used.
+    public var iterations: Int
+    /// Whether the gradient criterion was met within `maxIterations`.
+    public var converged: Bool
+    /// Largest absolute gradient component at the end (of the objective divided by C·n).
+    public var gradientNorm: Double
+
+    /// Class scores `X·Wᵀ + b`, row-major `rows x classCount`.
+    /// - Complexity: O(rows x columns x classCount), in BLAS.
+    public func decisionFunction(x: [Double], rows: Int) -> [Double] {
+        precondition(x.count == rows * columns, "\(x.count) values for \(rows) x \(columns)")
+        var z = [Double](repeating: 0, count: rows * classCount)
+        x.withUnsafeBufferPointer { xp in
+            weights.withUnsafeBufferPointer { wp in
+                z.withUnsafeMutableBufferPointer { zp in
+                    guard let xb = xp.baseAddress, let wb = wp.baseAddress, let zb = zp.baseAddress else { return }
+                    BLAS.dgemm(transA: false, transB: true, m: rows, n: classCount, k: columns, xb, wb, into: zb)
+                }
+            }
+        }
+        for i in 0..<rows { for k in 0..<classCount { z[i * classCount + k] += intercepts[k] } }
+        return z
+    }
+
+    /// Class probabilities (softmax of the scores), row-major `rows x classCount`.
+    /// - Complexity: O(rows x columns x classCount).
+    public func probabilities(x: [Double], rows: Int) -> [Double] {
+        var p = decisionFunction(x: x, rows: rows)
+        let k = classCount
+        for i in 0..<rows {
+            let row = i * k
+            var top = -Double.infinity
+            for j in 0..<k { top = max(top, p[row + j]) }
+            var sum = 0.0
+            for j in 0..<k { p[row + j] = (p[row + j] - top).exp; sum += p[row + j] }
+            for j in 0..<k { p[row + j] /= sum }
+        }
+        return p
+    }
+
+    /// The most probable class of each row (ties: the smaller class index).
+    /// - Complexity: O(rows x columns x classCount).
+    public func predict(x: [Double], rows: Int) -> [Int] {
+        let z = decisionFunction(x: x, rows: rows)
+        return (0..<rows).map { i in
+            var best = 0
+            for k in 1..<max(1, classCount) where z[i * classCount + k] > z[i * classCount + best] { best = k }
+            return best
+        }
+    }
+}
+
+/// The penalized softmax log-loss divided by C·n, over parameters `[W_free (r x d), b_free (r)]`.
+struct SoftmaxObjective {
+    let x: [Double]
+    let rows: Int, columns: Int
+    let labels: [Int]
+    let classCount: Int
+    let c: Double
+    /// Classes with their own parameters: all of them, or only class 1 for binary problems (class 0 fixed at 0).
+    let freeRows: [Int]
+
+    init(x: [Double], rows: Int, columns: Int, labels: [Int], classCount: Int, c: Double) {
+        self.x = x
+        self.rows = rows
+        self.columns = columns
+        self.labels = labels
+        self.classCount = classCount
+        self.c = c
+        self.freeRows = classCount == 2 ? [1] : Array(0..<classCount)
+    }
+
+    var parameterCount: Int { freeRows.count * (columns + 1) }
+
+    func valueAndGradient(_ theta: [Double]) -> (value: Double, gradient: [Double]) {
+        let n = rows, d = columns, r = freeRows.count, k = classCount
+        // Z = X · W_freeᵀ (n x r)
+        var z = [Double](repeating: 0, count: n * r)
+        x.withUnsafeBufferPointer { xp in
+            theta.withUnsafeBufferPointer { tp in
+                z.withUnsafeMutableBufferPointer { zp in
+                    guard let xb = xp.baseAddress, let tb = tp.baseAddress, let zb = zp.baseAddress else { return }
+                    BLAS.dgemm(transA: false, transB: true, m: n, n: r, k: d, xb, tb, into: zb)
+                }
+            }
+        }
+        var loss = 0.0
+        var g = [Double](repeating: 0, count: n * r)  // ∂loss_i/∂z_i for the free rows
+        var logits = [Double](repeating: 0, count: k)
+        var gradient = [Double](repeating: 0, count: theta.count)
+        let interceptStart = r * d
+        for i in 0..<n {
+            for j in 0..<k { logits[j] = 0 }
+            for q in 0..<r { logits[freeRows[q]] = z[i * r + q] + theta[interceptStart + q] }
+            var top = -Double.infinity
+            for j in 0..<k { top = max(top, logits[j]) }
+            var sum = 0.0
+            for j in 0..<k { sum += (logits[j] - top).exp }
+            let logSum = top + sum.log
+            loss += logSum - logits[labels[i]]
+            for q in 0..<r {
+                let cls = freeRows[q]
+                let p = (logits[cls] - logSum).exp
+                let gi = p - (labels[i] == cls ? 1 : 0)
+                g[i * r + q] = gi
+                gradient[interceptStart + q] += gi
+            }
+        }
+        // ∇W = Gᵀ · X (r x d)
+        g.withUnsafeBufferPointer { gp in
+            x.withUnsafeBufferPointer { xp in
+                gradient.withUnsafeMutableBufferPointer { dp in
+                    guard let gb = gp.baseAddress, let xb = xp.baseAddress, let db = dp.baseAddress else { return }
+                    BLAS.dgemm(transA: true, transB: false, m: r, n: d, k: n, gb, xb, into: db)
+                }
+            }
+        }
+        let scale = 1 / Double(n), penalty = 1 / (c * Double(n))
+        var squaredNorm = 0.0
+        for t in 0..<interceptStart {
+            squaredNorm += theta[t] * theta[t]
+            gradient[t] = gradient[t] * scale + penalty * theta[t]
+        }
+        for t in interceptStart..<theta.count { gradient[t] *= scale }
+        return (loss * scale + 0.5 * penalty * squaredNorm, gradient)
+    }
+}

@@ -1,0 +1,51 @@
+// Feature standardization, as scikit-learn's StandardScaler: (x - mean) / standard deviation per column.
+
+/// Per-column centring and scaling learned on training rows and applied to any rows.
+///
+/// Fit on the training set only: statistics of the test set must not influence the model (that would be a
+/// small leak of its own). The standard deviation is the population one (ddof = 0). A column that is constant
+/// (up to rounding, by scikit-learn's test `var <= n·eps·var + (n·mean·eps)²`) gets scale 1, so it becomes
+/// all zeros instead of a division by zero.
+public struct Standardizer: Sendable, Equatable {
+    /// Column means of the fitted rows.
+    public var means: [Double]
+    /// Column scales (standard deviations, 1 for constant columns).
+    public var scales: [Double]
+
+    /// Learns the column means and scales of a row-major `rows x columns` matrix (two passes, in `Double`).
+    /// - Complexity: O(rows x columns).
+    public init(fitting x: [Double], rows: Int, columns: Int) {
+        precondition(x.count == rows * columns, "Standardizer: \(x.count) values for \(rows) x \(columns)")
+        var means = [Double](repeating: 0, count: columns)
+        var variances = [Double](repeating: 0, count: columns)
+        if rows > 0 {
+            for i in 0..<rows { for j in 0..<columns { means[j] += x[i * columns + j] } }
+            for j in 0..<columns { means[j] /= Double(rows) }
+            for i in 0..<rows {
+                for j in 0..<columns {
+                    let dev = x[i * columns + j] - means[j]
+                    variances[j] += dev * dev
+                }
+            }
+            for j in 0..<columns { variances[j] /= Double(rows) }
+        }
+        let eps = Double.ulpOfOne, n = Double(rows)
+        self.means = means
+        self.scales = zip(means, variances).map { mean, variance in
+            let constantBound = n * eps * variance + (n * mean * eps) * (n * mean * eps)
+            return variance <= constantBound ? 1 : variance.squareRoot()
+        }
+    }
+
+    /// `(x - mean) / scale` for each value of a row-major `rows x columns` matrix.
+    /// - Complexity: O(rows x columns).
+    public func transform(_ x: [Double], rows: Int) -> [Double] {
+        let columns = means.count
+        precondition(x.count == rows * columns, "Standardizer.transform: \(x.count) values for \(rows) x \(columns)")
+        var out = x
+        for i in 0..<rows {
+            for j in 0..<columns { out[i * columns + j] = (x[i * columns + j] - means[j]) / scales[j] }
+        }
+        return out
+    }
+}
