@@ -1,4 +1,4 @@
-import CZlibShim
+internal import CZlibShim
 import Foundation
 
 /// An error from reading or writing gzip data.

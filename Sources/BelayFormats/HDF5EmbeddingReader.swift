@@ -1,4 +1,4 @@
-import CHDF5
+internal import CHDF5
 import Foundation
 
 /// Reads per-protein embedding vectors from an HDF5 file: one numeric dataset per id.

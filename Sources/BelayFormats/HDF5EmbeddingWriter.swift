@@ -1,4 +1,4 @@
-import CHDF5
+internal import CHDF5
 import Foundation
 
 /// Writes embedding files: one float32 vector dataset per id, at the root of an HDF5 file.

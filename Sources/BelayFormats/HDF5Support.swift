@@ -1,4 +1,4 @@
-import CHDF5
+internal import CHDF5
 import Foundation
 
 /// An error reading or writing an embedding file, naming the file and (when one is involved) the id.

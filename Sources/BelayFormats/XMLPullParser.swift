@@ -1,6 +1,6 @@
 // libxml2 lives in this file (and XLSXParts.swift) only: a Swift file importing both Foundation and CLibXML2
 // does not compile with Debian's ICU-enabled libxml2 (see the research notes), so keep Foundation out.
-import CLibXML2
+internal import CLibXML2
 
 /// A malformed or refused XML document.
 struct XMLParseError: Error {
