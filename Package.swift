@@ -49,6 +49,10 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: settings),
         .target(name: "BelayReports", dependencies: ["BelayGrading"], swiftSettings: settings),
+        .target(
+            name: "BelayBatch",
+            dependencies: ["BelayGrading", "BelayReports", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: settings),
         .target(name: "BelaySandbox", swiftSettings: settings),
         .target(
             name: "Route019",
@@ -72,6 +76,8 @@ let package = Package(
         .testTarget(name: "BelayDataTests", dependencies: ["BelayData", "BelayLab", "BelayFormats", "BelayTestSupport"],
                     swiftSettings: settings),
         .testTarget(name: "BelayGradingTests", dependencies: ["BelayGrading", "BelayReports", "BelayTestSupport"],
+                    swiftSettings: settings),
+        .testTarget(name: "BelayBatchTests", dependencies: ["BelayBatch", "BelayGrading", "BelayReports", "BelayTestSupport"],
                     swiftSettings: settings),
         .testTarget(name: "BelaySandboxTests", dependencies: ["BelaySandbox", "BelayTestSupport"],
                     swiftSettings: settings),
