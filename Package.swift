@@ -56,7 +56,8 @@ let package = Package(
         .target(name: "BelaySandbox", swiftSettings: settings),
         .target(
             name: "Route019",
-            dependencies: ["BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayReports", "BelaySandbox"],
+            dependencies: ["BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayReports", "BelayBatch", "BelaySandbox"],
+            resources: [.copy("Resources/019-leaky-pipeline")],
             swiftSettings: settings),
         .target(name: "ExerciseKit", swiftSettings: settings),
         .executableTarget(

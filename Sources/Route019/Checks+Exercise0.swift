@@ -85,7 +85,7 @@ extension Route019Checks {
 
         "ex0.features.values": { context, spec in
             guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
-            let showRows = Int(spec.number("show_rows", default: 5))
+            let showRows = Int(try spec.number("show_rows", default: 5))
             let names = ["length"] + AminoAcids.standard.map(String.init)
             var compared = 0
             var wrongRows: [String] = []
@@ -133,8 +133,8 @@ extension Route019Checks {
 
         "ex0.labels.agree": { context, spec in
             guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
-            let minimum = spec.number("min_agreement", default: 0.98)
-            let showRows = Int(spec.number("show_rows", default: 5))
+            let minimum = try spec.number("min_agreement", default: 0.98)
+            let showRows = Int(try spec.number("show_rows", default: 5))
             let reference = context.reference
             let droppedReason = Dictionary(reference.dropped.map { ($0.id, $0.reason) }, uniquingKeysWith: { a, _ in a })
             var compared = 0
@@ -191,7 +191,7 @@ extension Route019Checks {
 
         "ex0.labels.coverage": { context, spec in
             guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
-            let minimum = spec.number("min_coverage", default: 0.98)
+            let minimum = try spec.number("min_coverage", default: 0.98)
             let reference = context.reference
             let present = Set(table.rows.map(\.id))
             let missing = reference.ids.filter { !present.contains($0) }

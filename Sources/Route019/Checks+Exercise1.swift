@@ -50,7 +50,7 @@ extension Route019Checks {
         },
 
         "ex1.leakage.reported": { context, spec in
-            let minimum = spec.number("min_accuracy", default: 0.95)
+            let minimum = try spec.number("min_accuracy", default: 0.95)
             switch metric(context, "leakage_accuracy") {
             case .failure(let e): return unusable(e.problem)
             case .success(let a):
@@ -72,7 +72,7 @@ extension Route019Checks {
         },
 
         "ex1.leakage.confirmed": { context, spec in
-            let minimum = spec.number("min_accuracy", default: 0.95)
+            let minimum = try spec.number("min_accuracy", default: 0.95)
             guard let table = context.submission.features.value, let encoding = context.submission.encoding.value else {
                 return .error("features.csv or label_encoding.csv is not usable")
             }

@@ -1,5 +1,6 @@
 import BelayGrading
 import BelayLab
+import BelayData
 
 /// A student's two splits restricted to the proteins Belay can judge (known ids with an embedding).
 struct StudentSplits {
@@ -104,7 +105,7 @@ extension Route019Checks {
         },
 
         "ex3.alignment": { context, spec in
-            let show = Int(spec.number("show_ids", default: 5))
+            let show = Int(try spec.number("show_ids", default: 5))
             let reference = context.reference
             let handed: [String]
             let source: String
@@ -151,8 +152,8 @@ extension Route019Checks {
         },
 
         "ex3.threshold.plausible": { context, spec in
-            let low = spec.number("min", default: 0.5)
-            let high = spec.number("max", default: 0.995)
+            let low = try spec.number("min", default: 0.5)
+            let high = try spec.number("max", default: 0.995)
             guard case .success(let t) = metric(context, "similarity_threshold") else { return .error("no threshold") }
             let recommended = context.reference.dataset.recommendedThreshold.map { " This dataset recommends about \(fixed3(Double($0)))." } ?? ""
             if t >= low && t <= high {
@@ -166,7 +167,7 @@ extension Route019Checks {
         },
 
         "ex3.clusters.match": { context, spec in
-            let partialARI = spec.number("partial_min_ari", default: 0.9)
+            let partialARI = try spec.number("partial_min_ari", default: 0.9)
             guard let table = context.submission.clusters.value else {
                 return unusable(context.submission.clusters.problem ?? Problem(location: "clusters.csv", message: "is missing"))
             }
@@ -281,8 +282,8 @@ extension Route019Checks {
         "ex3.splits.fraction": { context, spec in
             guard let splits = studentSplits(context), !splits.ids.isEmpty else { return .error("no usable splits") }
             guard case .success(let declared) = metric(context, "test_fraction") else { return .error("no test_fraction") }
-            let randomTolerance = spec.number("random_tolerance", default: 0.05)
-            let clusteredTolerance = spec.number("clustered_tolerance", default: 0.15)
+            let randomTolerance = try spec.number("random_tolerance", default: 0.05)
+            let clusteredTolerance = try spec.number("clustered_tolerance", default: 0.15)
             let n = Double(splits.ids.count)
             let randomShare = Double(splits.randomIsTest.filter { $0 }.count) / n
             let clusteredShare = Double(splits.clusteredIsTest.filter { $0 }.count) / n
@@ -314,11 +315,11 @@ extension Route019Checks {
         },
 
         "ex3.accuracy.random_rerun": { context, spec in
-            rerunCheck(context, spec, metricName: "random_split_accuracy", clustered: false)
+            try rerunCheck(context, spec, metricName: "random_split_accuracy", clustered: false)
         },
 
         "ex3.accuracy.clustered_rerun": { context, spec in
-            rerunCheck(context, spec, metricName: "clustered_split_accuracy", clustered: true)
+            try rerunCheck(context, spec, metricName: "clustered_split_accuracy", clustered: true)
         },
     ]
 
@@ -332,8 +333,8 @@ extension Route019Checks {
         return true
     }
 
-    static func rerunCheck(_ context: Route019Context, _ spec: CheckSpec, metricName: String, clustered: Bool) -> Verdict {
-        let maxAbove = spec.number("max_above", default: 0.05)
+    static func rerunCheck(_ context: Route019Context, _ spec: CheckSpec, metricName: String, clustered: Bool) throws -> Verdict {
+        let maxAbove = try spec.number("max_above", default: 0.05)
         guard let splits = studentSplits(context) else { return .error("no usable splits") }
         guard case .success(let reported) = metric(context, metricName) else { return .error("no \(metricName)") }
         let reference = context.reference

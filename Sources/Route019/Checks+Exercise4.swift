@@ -92,8 +92,8 @@ extension Route019Checks {
 
         "ex4.answers.length": { context, spec in
             guard let reflection = context.submission.reflection.value else { return .error("no reflection") }
-            let low = Int(spec.number("min_sentences", default: 2)) - Int(spec.number("tolerance", default: 1))
-            let high = Int(spec.number("max_sentences", default: 3)) + Int(spec.number("tolerance", default: 1))
+            let low = Int(try spec.number("min_sentences", default: 2)) - Int(try spec.number("tolerance", default: 1))
+            let high = Int(try spec.number("max_sentences", default: 3)) + Int(try spec.number("tolerance", default: 1))
             var off: [String] = []
             var counts: [String] = []
             for q in 1...4 {
@@ -111,7 +111,7 @@ extension Route019Checks {
 
         "ex4.answers.concepts": { context, spec in
             guard let reflection = context.submission.reflection.value else { return .error("no reflection") }
-            let need = Int(spec.number("min_groups", default: 2))
+            let need = Int(try spec.number("min_groups", default: 2))
             var weak: [String] = []
             var lines: [String] = []
             for q in 1...4 {
@@ -135,7 +135,7 @@ extension Route019Checks {
 
         "ex4.answers.original": { context, spec in
             guard let reflection = context.submission.reflection.value else { return .error("no reflection") }
-            let maxOverlap = spec.number("max_overlap", default: 0.8)
+            let maxOverlap = try spec.number("max_overlap", default: 0.8)
             var problems: [String] = []
             for q in 1...4 {
                 guard let answer = reflection.answers[q], !answer.isEmpty else { continue }

@@ -1,6 +1,7 @@
 public import Foundation
 import BelayFormats
 import BelayLab
+import BelayData
 
 extension Route019Reference {
     /// The names of the submission contract's files.
@@ -33,7 +34,7 @@ extension Route019Reference {
         let featureRows: [[String]] = ids.indices.map { i in
             [ids[i], labels[i], String(features[i].length)] + features[i].counts.map(String.init)
         }
-        let features = CSVWriter.render(header: ["protein_id", "location", "length"] + aminoAcids, rows: featureRows)
+        let featuresCSV = CSVWriter.render(header: ["protein_id", "location", "length"] + aminoAcids, rows: featureRows)
         let encoding = CSVWriter.render(
             header: ["location", "code"],
             rows: encoder.classes.enumerated().map { [$0.element, String($0.offset)] })
@@ -49,7 +50,7 @@ extension Route019Reference {
             header: ["name", "value"],
             rows: metricRows().map { [$0.name, $0.value] })
         return [
-            (FileName.features, features), (FileName.labelEncoding, encoding), (FileName.clusters, clusters),
+            (FileName.features, featuresCSV), (FileName.labelEncoding, encoding), (FileName.clusters, clusters),
             (FileName.splits, splits), (FileName.metrics, metrics),
         ]
     }

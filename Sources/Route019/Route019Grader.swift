@@ -62,17 +62,17 @@ public struct Route019Grader: SubmissionGrader {
     public func grade(_ submission: Route019Submission) async -> GradeReport {
         let context = Route019Context(reference: reference, submission: submission)
         var properties: [Property] = [
-            Property(name: "belay.version", value: belayVersion),
-            Property(name: "route", value: rubric.route),
-            Property(name: "submission.kind", value: submission.kind),
-            Property(name: "submission.sha256", value: submission.sha256),
-            Property(name: "rubric.sha256", value: rubric.sha256),
-            Property(name: "data.name", value: reference.dataset.name),
-            Property(name: "data.sha256", value: reference.dataset.sha256),
-            Property(name: "seed", value: String(reference.options.seed)),
-            Property(name: "reference.threshold", value: Route019Reference.format(Double(reference.threshold))),
+            Property("belay.version", belayVersion),
+            Property("route", rubric.route),
+            Property("submission.kind", submission.kind),
+            Property("submission.sha256", submission.sha256),
+            Property("rubric.sha256", rubric.sha256),
+            Property("data.name", reference.dataset.name),
+            Property("data.sha256", reference.dataset.sha256),
+            Property("seed", String(reference.options.seed)),
+            Property("reference.threshold", Route019Reference.format(Double(reference.threshold))),
         ]
-        if let limits = submission.sandboxNotes { properties.append(Property(name: "sandbox.notes", value: limits)) }
+        if let limits = submission.sandboxNotes { properties.append(Property("sandbox.notes", limits)) }
         return await Route019Checks.engine.run(
             rubric: rubric, context: context, audience: audience, submissionName: submission.name, properties: properties)
     }
