@@ -1,0 +1,318 @@
+public import BelayGrading
+import BelayReports
+public import Foundation
+
+/// Grades a whole class: every subfolder or `.zip` of the class folder is one student.
+///
+/// Outputs, in `OUT`:
+/// - `OUT/<student>/junit.xml`, `report.txt` (plain terminal report), `report.json`, `results.json`
+///   (Gradescope) and `.belay-cache.json`;
+/// - `OUT/gradebook.csv`, `OUT/item-analysis.csv`, `OUT/junit.xml` (whole class).
+///
+/// A broken submission never stops the batch: an unsafe or corrupt archive is that student's `error`
+/// result, a submission over the time limit is a `timeout` result. A student whose submission hash,
+/// rubric hash and belay version are unchanged since the last run is not regraded (unless `force`).
+/// Output order is by student name, whatever order grading finished in.
+public struct ClassGrader: Sendable {
+    /// The route's grader.
+    public let grader: any SubmissionGrader
+    /// SHA-256 of the rubric (part of the cache key and of every report).
+    public var rubricSHA: String
+    /// The belay version (part of the cache key).
+    public var belayVersion: String
+    /// Submissions graded at the same time.
+    public var jobs: Int
+    /// Wall-clock limit per submission.
+    public var timeoutSeconds: Double
+    /// Write zero durations so reruns give identical bytes.
+    public var reproducible: Bool
+    /// Caps for unpacking `.zip` submissions.
+    public var zipLimits: ZipLimits
+
+    /// Creates a class grader; `jobs` defaults to the number of active cores.
+    public init(
+        grader: some SubmissionGrader, rubricSHA: String, belayVersion: String,
+        jobs: Int = ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: Double = 600,
+        reproducible: Bool = false, zipLimits: ZipLimits = ZipLimits()
+    ) {
+        self.grader = grader
+        self.rubricSHA = rubricSHA
+        self.belayVersion = belayVersion
+        self.jobs = max(jobs, 1)
+        self.timeoutSeconds = timeoutSeconds
+        self.reproducible = reproducible
+        self.zipLimits = zipLimits
+    }
+
+    /// One student's submission as found in the class folder.
+    public struct Submission: Sendable, Equatable {
+        /// The student's name: the folder name, or the archive name without `.zip`.
+        public var name: String
+        /// The folder or archive.
+        public var url: URL
+        /// Whether `url` is a `.zip` archive.
+        public var isArchive: Bool
+    }
+
+    /// The submissions in `classDirectory`, sorted by name. Hidden entries and other files are ignored;
+    /// a student with both `alice/` and `alice.zip` keeps the folder.
+    public static func submissions(in classDirectory: URL) throws -> [Submission] {
+        let fileManager = FileManager.default
+        let entries: [URL]
+        do {
+            entries = try fileManager.contentsOfDirectory(
+                at: classDirectory, includingPropertiesForKeys: [.isDirectoryKey, .isRegularFileKey])
+        } catch {
+            throw BatchError(path: classDirectory.path, message: "cannot read the class folder (\(error.localizedDescription))")
+        }
+        var byName: [String: Submission] = [:]
+        for url in entries where !url.lastPathComponent.hasPrefix(".") {
+            let values = try? url.resolvingSymlinksInPath().resourceValues(forKeys: [.isDirectoryKey, .isRegularFileKey])
+            if values?.isDirectory == true {
+                byName[url.lastPathComponent] = Submission(name: url.lastPathComponent, url: url, isArchive: false)
+            } else if values?.isRegularFile == true, url.pathExtension.lowercased() == "zip" {
+                let name = url.deletingPathExtension().lastPathComponent
+                if byName[name] == nil, !name.isEmpty {
+                    byName[name] = Submission(name: name, url: url, isArchive: true)
+                }
+            }
+        }
+        return byName.values.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    }
+
+    /// What `.belay-cache.json` records.
+    struct CacheEntry: Codable, Equatable {
+        var submissionSHA: String
+        var rubricSHA: String
+        var belayVersion: String
+        var status: StudentResult.Status
+        var message: String
+    }
+
+    static let cacheFile = ".belay-cache.json"
+
+    /// Grades the class.
+    ///
+    /// - Parameters:
+    ///   - only: regrade just this student; the others come from their cached `report.json`
+    ///     (status `error`, "not graded yet", when there is none), so the gradebook stays complete.
+    ///   - force: regrade even unchanged submissions.
+    ///   - progress: called with lines like `[3/60] alice: 38/40` as students finish.
+    /// - Returns: one result per student, sorted by name.
+    /// - Throws: ``BatchError`` when the class folder cannot be read, `only` names no student, or outputs
+    ///   cannot be written. Problems of single submissions are results, not errors.
+    public func grade(
+        classDirectory: URL, outDirectory: URL, only: String? = nil, force: Bool = false,
+        progress: @Sendable (String) -> Void
+    ) async throws -> [StudentResult] {
+        let all = try Self.submissions(in: classDirectory)
+        if let only, !all.contains(where: { $0.name == only }) {
+            let names = all.map(\.name).prefix(10).joined(separator: ", ")
+            throw BatchError(path: classDirectory.path, message: "no submission named '\(only)' (found: \(names))")
+        }
+        do {
+            try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw BatchError(path: outDirectory.path, message: "cannot create the output folder (\(error.localizedDescription))")
+        }
+        let toGrade = all.filter { only == nil || $0.name == only }
+        var results: [String: StudentResult] = [:]
+        var reports: [String: GradeReport] = [:]
+        for submission in all where only != nil && submission.name != only {
+            let loaded = loadCached(submission.name, outDirectory: outDirectory)
+            results[submission.name] = loaded.result
+            reports[submission.name] = loaded.report
+        }
+
+        let total = toGrade.count
+        var done = 0
+        var next = 0
+        await withTaskGroup(of: Graded.self) { group in
+            func startNext() {
+                guard next < toGrade.count else { return }
+                let submission = toGrade[next]
+                next += 1
+                group.addTask { await self.gradeOne(submission, outDirectory: outDirectory, force: force) }
+            }
+            for _ in 0..<min(jobs, toGrade.count) { startNext() }
+            while let graded = await group.next() {
+                done += 1
+                results[graded.result.name] = graded.result
+                reports[graded.result.name] = graded.report
+                progress("[\(done)/\(total)] \(graded.result.name): \(graded.progressNote)")
+                startNext()
+            }
+        }
+
+        let ordered = all.compactMap { results[$0.name] }
+        try write(Gradebook.render(reports: ordered), to: outDirectory.appendingPathComponent("gradebook.csv"))
+        try write(ItemAnalysis.render(ordered), to: outDirectory.appendingPathComponent("item-analysis.csv"))
+        let combined = JUnitReport.renderCombined(
+            all.compactMap { reports[$0.name] }, name: "belay \(grader.routeID) class", reproducible: reproducible)
+        try write(combined, to: outDirectory.appendingPathComponent("junit.xml"))
+        return ordered
+    }
+
+    // MARK: One student
+
+    struct Graded: Sendable {
+        var result: StudentResult
+        /// The report all formats were rendered from (a stand-in for error and timeout results).
+        var report: GradeReport
+        var cached: Bool
+
+        var progressNote: String {
+            let note: String
+            switch result.status {
+            case .graded: note = result.message
+            case .error: note = "error: " + result.message
+            case .timeout: note = "timeout: " + result.message
+            }
+            return cached ? note + " (unchanged, cached)" : note
+        }
+    }
+
+    private func baseProperties(submissionSHA: String?) -> [Property] {
+        var properties: [Property] = []
+        if let submissionSHA { properties.append(Property("belay.submission.sha256", submissionSHA)) }
+        properties.append(Property("belay.rubric.sha256", rubricSHA))
+        properties.append(Property("belay.version", belayVersion))
+        return properties
+    }
+
+    private func standIn(_ name: String, _ message: String, submissionSHA: String?) -> GradeReport {
+        GradeReport.ungradable(
+            submissionName: name, route: grader.routeID, routeTitle: grader.routeTitle, message: message,
+            properties: baseProperties(submissionSHA: submissionSHA))
+    }
+
+    func gradeOne(_ submission: Submission, outDirectory: URL, force: Bool) async -> Graded {
+        let studentOut = outDirectory.appendingPathComponent(submission.name, isDirectory: true)
+        var scratch: URL?
+        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+
+        // 1. Unpack (archives) and fingerprint.
+        let root: URL
+        let submissionSHA: String
+        do {
+            if submission.isArchive {
+                let temp = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("belay-batch-\(UUID().uuidString)", isDirectory: true)
+                try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+                scratch = temp
+                root = try SubmissionArchive.extract(submission.url, to: temp, limits: zipLimits)
+            } else {
+                root = submission.url
+            }
+            submissionSHA = try SubmissionHash.sha256(of: root)
+        } catch {
+            let message = String(describing: error)
+            var result = StudentResult(name: submission.name, status: .error, report: nil, message: message)
+            let report = standIn(submission.name, message, submissionSHA: nil)
+            store(&result, report: report, cache: nil, in: studentOut)
+            return Graded(result: result, report: report, cached: false)
+        }
+
+        // 2. Unchanged since last time?
+        let key = CacheEntry(
+            submissionSHA: submissionSHA, rubricSHA: rubricSHA, belayVersion: belayVersion, status: .graded,
+            message: "")
+        if !force, let cached = cachedResult(matching: key, name: submission.name, studentOut: studentOut) {
+            return Graded(result: cached.result, report: cached.report, cached: true)
+        }
+
+        // 3. Grade, racing the time limit.
+        let grader = self.grader
+        let name = submission.name
+        let graded = await withDeadline(seconds: timeoutSeconds, name: "belay-grade-\(name)") {
+            await grader.grade(submissionAt: root, name: name)
+        }
+        var result: StudentResult
+        let report: GradeReport
+        var cache: CacheEntry? = key
+        if var graded {
+            // Record the batch's fingerprints unless the route already did.
+            for property in baseProperties(submissionSHA: submissionSHA)
+            where graded.property(property.name) == nil {
+                graded.properties.append(property)
+            }
+            report = graded
+            let message = "\(Points.format(graded.pointsEarned))/\(Points.format(graded.totalPointsPossible))"
+            result = StudentResult(name: name, status: .graded, report: graded, message: message)
+            cache?.message = message
+        } else {
+            let message = "grading did not finish within \(Points.format(timeoutSeconds)) s"
+            report = standIn(name, message, submissionSHA: submissionSHA)
+            result = StudentResult(name: name, status: .timeout, report: nil, message: message)
+            cache = nil  // a timeout may be the machine's fault: always retry
+        }
+        store(&result, report: report, cache: cache, in: studentOut)
+        return Graded(result: result, report: report, cached: false)
+    }
+
+    private func cachedResult(matching key: CacheEntry, name: String, studentOut: URL) -> Graded? {
+        guard let data = try? Data(contentsOf: studentOut.appendingPathComponent(Self.cacheFile)),
+            let entry = try? JSONDecoder().decode(CacheEntry.self, from: data),
+            entry.submissionSHA == key.submissionSHA, entry.rubricSHA == key.rubricSHA,
+            entry.belayVersion == key.belayVersion,
+            let reportData = try? Data(contentsOf: studentOut.appendingPathComponent("report.json")),
+            let report = try? JSONReport.decode(reportData)
+        else { return nil }
+        let result = StudentResult(
+            name: name, status: entry.status, report: entry.status == .graded ? report : nil, message: entry.message)
+        return Graded(result: result, report: report, cached: true)
+    }
+
+    /// A student's last result from disk (for `only` runs).
+    private func loadCached(_ name: String, outDirectory: URL) -> (result: StudentResult, report: GradeReport) {
+        let studentOut = outDirectory.appendingPathComponent(name, isDirectory: true)
+        if let data = try? Data(contentsOf: studentOut.appendingPathComponent(Self.cacheFile)),
+            let entry = try? JSONDecoder().decode(CacheEntry.self, from: data),
+            let reportData = try? Data(contentsOf: studentOut.appendingPathComponent("report.json")),
+            let report = try? JSONReport.decode(reportData)
+        {
+            return (
+                StudentResult(
+                    name: name, status: entry.status, report: entry.status == .graded ? report : nil,
+                    message: entry.message), report
+            )
+        }
+        let message = "not graded yet (run without --only to grade everyone)"
+        return (StudentResult(name: name, status: .error, report: nil, message: message),
+                standIn(name, message, submissionSHA: nil))
+    }
+
+    /// Writes a student's four reports and cache entry. A failure to write is added to the result's message
+    /// (so it reaches the progress line and the gradebook) rather than stopping the batch.
+    private func store(_ result: inout StudentResult, report: GradeReport, cache: CacheEntry?, in studentOut: URL) {
+        do {
+            try FileManager.default.createDirectory(at: studentOut, withIntermediateDirectories: true)
+            try write(JUnitReport.render(report, reproducible: reproducible), to: studentOut.appendingPathComponent("junit.xml"))
+            try write(TerminalReport.render(report, color: false), to: studentOut.appendingPathComponent("report.txt"))
+            try write(JSONReport.render(report, reproducible: reproducible), to: studentOut.appendingPathComponent("report.json"))
+            try write(
+                GradescopeReport.render(report, reproducible: reproducible),
+                to: studentOut.appendingPathComponent("results.json"))
+            let cacheURL = studentOut.appendingPathComponent(Self.cacheFile)
+            if var cache {
+                cache.status = result.status
+                cache.message = result.message
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+                try encoder.encode(cache).write(to: cacheURL, options: .atomic)
+            } else {
+                try? FileManager.default.removeItem(at: cacheURL)
+            }
+        } catch {
+            result.message += " (reports not written: \(error))"
+        }
+    }
+
+    private func write(_ text: String, to url: URL) throws {
+        do {
+            try Data(text.utf8).write(to: url, options: .atomic)
+        } catch {
+            throw BatchError(path: url.path, message: "cannot write (\(error.localizedDescription))")
+        }
+    }
+}

@@ -1,0 +1,47 @@
+public import Foundation
+import BelayGrading
+
+/// The fingerprint of a submission folder: SHA-256 over every file's relative path and contents, in
+/// byte order of the paths, so the same files give the same hash wherever and however they were unpacked.
+public enum SubmissionHash {
+    /// Hashes the tree under `directory`. Symbolic links contribute their target path, not the target's bytes.
+    /// - Complexity: O(total bytes).
+    public static func sha256(of directory: URL) throws -> String {
+        let root = directory.standardizedFileURL.resolvingSymlinksInPath()
+        let keys: [URLResourceKey] = [.isRegularFileKey, .isSymbolicLinkKey]
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys) else {
+            throw BatchError(path: directory.path, message: "cannot list the submission")
+        }
+        var files: [(path: String, url: URL, isLink: Bool)] = []
+        let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        for case let url as URL in enumerator {
+            let values = try url.resourceValues(forKeys: Set(keys))
+            let isLink = values.isSymbolicLink == true
+            guard isLink || values.isRegularFile == true else { continue }
+            let full = url.standardizedFileURL.path
+            let relative = full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : url.lastPathComponent
+            files.append((relative, url, isLink))
+        }
+        files.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        var hasher = SHA256()
+        for file in files {
+            hasher.update(file.path)
+            hasher.update(Data([0]))
+            if file.isLink {
+                let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: file.url.path)) ?? ""
+                hasher.update("link\u{0}" + target)
+            } else {
+                let handle = try FileHandle(forReadingFrom: file.url)
+                defer { try? handle.close() }
+                var size = 0
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                    hasher.update(chunk)
+                    size += chunk.count
+                }
+                hasher.update("\u{0}\(size)")
+            }
+            hasher.update(Data([0]))
+        }
+        return hasher.finalizeHex()
+    }
+}
