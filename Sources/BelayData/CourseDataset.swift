@@ -78,10 +78,11 @@ extension CourseDataset {
     ///
     /// `BELAY_DATA` overrides it, which lets an installed `belay` find data moved away from its build folder.
     public static func embeddedDefaultDirectory() throws -> URL {
-        if let override = ProcessInfo.processInfo.environment["BELAY_DATA"], !override.isEmpty {
-            return URL(fileURLWithPath: override)
-        }
-        guard let url = Bundle.module.url(forResource: "mtb-h37rv", withExtension: nil) else {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        guard
+            let url = ResourceLocator.locate(
+                "mtb-h37rv", target: "BelayData", environmentKey: "BELAY_DATA", sourceDirectory: source)
+        else {
             throw DatasetError(path: "mtb-h37rv", message: "the embedded default dataset is missing from Belay's resources; reinstall Belay or pass --data DIR")
         }
         return url

@@ -14,11 +14,11 @@ public struct Route019Grader: SubmissionGrader {
     /// Version string recorded in reports.
     public let belayVersion: String
     /// Grades Swift packages, when set (the CSV route needs none).
-    public let swiftModules: SwiftModuleGrading?
+    public let swiftModules: (any SwiftModuleGrading)?
 
     public init(
         reference: Route019Reference, rubric: Rubric, audience: Audience, belayVersion: String,
-        swiftModules: SwiftModuleGrading? = nil
+        swiftModules: (any SwiftModuleGrading)? = nil
     ) {
         self.reference = reference
         self.rubric = rubric
@@ -29,7 +29,11 @@ public struct Route019Grader: SubmissionGrader {
 
     /// Where the route's default rubric ships (inside Belay's resources, a copy of `rubrics/019-leaky-pipeline`).
     public static func defaultRubricURL() throws -> URL {
-        guard let url = Bundle.module.url(forResource: "rubric", withExtension: "yaml", subdirectory: "019-leaky-pipeline")
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        guard
+            let url = ResourceLocator.locate(
+                "019-leaky-pipeline/rubric.yaml", target: "Route019", environmentKey: "BELAY_RUBRIC",
+                sourceDirectory: source)
         else {
             throw DatasetError(path: "rubric.yaml", message: "the route's default rubric is missing from Belay's resources; pass --rubric FILE")
         }
@@ -40,6 +44,8 @@ public struct Route019Grader: SubmissionGrader {
     public static func isSwiftPackage(_ directory: URL) -> Bool {
         FileManager.default.fileExists(atPath: Route019Submission.locateRoot(directory).appendingPathComponent("Package.swift").path)
     }
+
+    public var routeID: String { rubric.route }
 
     public func grade(submissionAt directory: URL, name: String) async -> GradeReport {
         let submission: Route019Submission

@@ -179,7 +179,7 @@ struct BenchCommand: AsyncParsableCommand {
         let clustering = thresholdClusters(matrix, threshold: 0.8)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakMiB = Double(usage.ru_maxrss) / 1024
         print(String(format: "  clustering: %.2f s, %d clusters (largest %d); peak resident memory of this process: %.0f MiB (the full %d x %d matrix alone would be %.0f MiB)",
                      seconds, clustering.stats.count, clustering.stats.largest, peakMiB, scale, scale, Double(scale) * Double(scale) * 4 / 1_048_576))

@@ -22,10 +22,10 @@ struct GradingSetup {
             throw Exit.usage
         }
         let dataset = try dataOptions.load()
-        let seed = (try? rubric.params["seed"].map { try $0.number() }) ?? nil
-        let fraction = (try? rubric.params["test_fraction"].map { try $0.number() }) ?? nil
+        let seed = rubric.params["seed"]?.numberValue
+        let fraction = rubric.params["test_fraction"]?.numberValue
         let options = ReferenceOptions(
-            threshold: nil, testFraction: fraction ?? 0.2, seed: UInt64(max(0, seed ?? 42)))
+            threshold: nil, testFraction: fraction ?? 0.2, seed: UInt64(max(0, (seed ?? 42).rounded())))
         return GradingSetup(rubric: rubric, reference: Route019Reference(dataset: dataset, options: options))
     }
 

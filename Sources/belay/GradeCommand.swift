@@ -1,5 +1,6 @@
 import ArgumentParser
 import BelayBatch
+import BelayData
 import BelayGrading
 import Foundation
 import Route019
