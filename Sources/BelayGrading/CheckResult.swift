@@ -47,4 +47,7 @@ public struct CheckResult: Sendable, Codable, Equatable {
 
     /// True for a failed outcome that still earned some points.
     public var isPartial: Bool { outcome == .failed && pointsEarned > 0 }
+
+    /// Whether the check did not apply to this submission (skipped, no points possible).
+    public var isNotApplicable: Bool { outcome == .skipped && flags.contains(Verdict.notApplicableFlag) }
 }

@@ -72,6 +72,7 @@ public struct Engine<Context: Sendable>: Sendable {
                 let fraction = verdict.fraction.isNaN ? 0 : min(max(verdict.fraction, 0), 1)
                 result.pointsEarned =
                     verdict.outcome == .passed || verdict.outcome == .failed ? Points.clean(spec.points * fraction) : 0
+                if verdict.isNotApplicable { result.pointsPossible = 0 }
                 result.message = verdict.message
                 result.details = verdict.details
                 result.hint = verdict.hint

@@ -77,7 +77,7 @@ public struct GradeReport: Sendable, Codable, Equatable {
     public var skippedCount: Int { results.count { $0.outcome == .skipped } }
     /// True when every check that is reported passed. Says nothing about hidden checks not run
     /// (``hidden``): summaries must mention those separately.
-    public var allPassed: Bool { results.allSatisfy { $0.outcome == .passed } }
+    public var allPassed: Bool { results.allSatisfy { $0.outcome == .passed || $0.isNotApplicable } }
     /// Sum of the checks' durations.
     public var durationSeconds: Double { results.reduce(0) { $0 + $1.durationSeconds } }
 

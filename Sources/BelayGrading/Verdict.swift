@@ -61,6 +61,18 @@ public struct Verdict: Sendable, Equatable {
         Verdict(outcome: .skipped, fraction: 0, message: message, details: details)
     }
 
+    /// The marker of a check that does not apply to this submission (a notebook check when no notebook was handed
+    /// in): it is skipped, and its points leave the total instead of counting as lost.
+    public static let notApplicableFlag = "not-applicable"
+
+    /// The check does not apply to this submission; its points are not possible for it.
+    public static func notApplicable(_ message: String) -> Verdict {
+        Verdict(outcome: .skipped, fraction: 0, message: message, flags: [notApplicableFlag])
+    }
+
+    /// Whether this verdict says the check does not apply.
+    public var isNotApplicable: Bool { outcome == .skipped && flags.contains(Verdict.notApplicableFlag) }
+
     /// Returns a copy with `flag` appended.
     public func flagged(_ flag: String) -> Verdict {
         var copy = self

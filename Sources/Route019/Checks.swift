@@ -99,7 +99,3 @@ extension Route019Checks {
 
 import Foundation
 
-extension Verdict {
-    /// TEMPORARY until the engine supports not-applicable checks (zero points possible).
-    static func notApplicable(_ message: String) -> Verdict { .skip(message) }
-}
