@@ -73,8 +73,10 @@ extension Route019Checks {
 
         "ex1.leakage.confirmed": { context, spec in
             let minimum = try spec.number("min_accuracy", default: 0.95)
-            guard let table = context.submission.features.value, let encoding = context.submission.encoding.value else {
-                return .error("features.csv or label_encoding.csv is not usable")
+            guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
+            guard let encoding = context.submission.encoding.value else {
+                return unusable(
+                    context.submission.encoding.problem ?? Problem(location: FileName.labelEncoding, message: "is missing"))
             }
             var codeOf: [String: Int] = [:]
             for pair in encoding.pairs { if let c = Int(pair.code) { codeOf[normalizedLabel(pair.location)] = c } }
