@@ -186,6 +186,7 @@ func count(_ needle: String, in text: String) -> Int { text.components(separated
         #expect(tests.map { $0["number"] as? String } == ["1.1", "1.2", "2.1", "2.2", "2.3"])
         #expect(tests[1]["score"] as? Double == 0.5 && tests[1]["max_score"] as? Double == 2)
         #expect(tests[3]["visibility"] as? String == "after_published")
+        #expect(tests[3]["output"] as? String == "Not run: prerequisite 'ex1.accuracy' (accuracy) did not pass (error)")
         #expect(!text.contains("\\u001b"))  // no ANSI escapes reach Gradescope
     }
 
