@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import ZIPFoundation
 
 /// Caps for unpacking a submission archive (a zip bomb or a junk upload must not fill the disk).
@@ -31,7 +31,7 @@ public struct SubmissionArchiveError: Error, CustomStringConvertible, Sendable, 
 }
 
 /// Unpacks a submission `.zip` safely.
-enum SubmissionArchive {
+public enum SubmissionArchive {
     /// Extracts `archive` into `destination` (which must exist and be empty) and returns the submission root:
     /// `destination`, or its single top-level folder when the archive wraps everything in one
     /// (`alice/…`). `__MACOSX/` entries are ignored.
@@ -39,7 +39,7 @@ enum SubmissionArchive {
     /// Refuses (throws) absolute paths, `..` components, symbolic links, more than `limits.maxEntries`
     /// entries, more than `limits.maxTotalBytes` bytes written, and entries whose checksum does not match.
     /// - Complexity: O(uncompressed size), bounded by the limits.
-    static func extract(_ archive: URL, to destination: URL, limits: ZipLimits) throws -> URL {
+    public static func extract(_ archive: URL, to destination: URL, limits: ZipLimits = ZipLimits()) throws -> URL {
         let name = archive.lastPathComponent
         func refuse(_ entry: String?, _ problem: String) -> SubmissionArchiveError {
             SubmissionArchiveError(archive: name, entry: entry, problem: problem)

@@ -67,7 +67,8 @@ public enum GradescopeReport {
                 case .passed: output = r.message
                 case .failed: output = (r.pointsEarned > 0 ? "Partial credit: " : "Failed: ") + r.message
                 case .error: output = "Could not evaluate: " + r.message
-                case .skipped: output = "Not run: " + r.message
+                case .skipped:
+                    output = r.message.hasPrefix("not run") ? "N" + r.message.dropFirst() : "Not run: " + r.message
                 }
                 if !r.details.isEmpty, r.outcome != .passed || r.visibility == .visible { output += "\n\n" + r.details }
                 if let hint = r.hint, !hint.isEmpty, r.outcome != .passed { output += "\n\nHint: " + hint }

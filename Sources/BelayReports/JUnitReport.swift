@@ -183,8 +183,10 @@ public enum JUnitReport {
         writer.close("testsuites", indent: 0)
     }
 
+    /// Caps an attribute value at ``maxMessageCharacters`` characters as written (after visible escapes).
     static func clip(_ text: String) -> String {
-        ReportText.clipped(ReportText.truncated(text, maxBytes: 4 * maxMessageCharacters), maxCharacters: maxMessageCharacters)
+        let safe = ReportText.xmlSafe(ReportText.truncated(text, maxBytes: 8 * maxMessageCharacters))
+        return ReportText.clipped(safe, maxCharacters: maxMessageCharacters)
     }
 
     static func write(_ testCase: Case, into writer: inout XMLWriter) {

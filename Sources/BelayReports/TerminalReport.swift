@@ -29,7 +29,7 @@ public enum TerminalReport {
             for result in results { lines += render(result, style: style, width: width) }
         }
         lines.append("")
-        lines.append(style.bold(summary(report)))
+        lines += wrap(summary(report), width: width, limit: 8).map { style.bold($0) }
         return lines.joined(separator: "\n") + "\n"
     }
 
