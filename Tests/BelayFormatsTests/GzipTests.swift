@@ -33,6 +33,10 @@ struct GzipTests {
     @Test func acceptsConcatenatedMembers() throws {
         let joined = try Gzip.compress(Data("first ".utf8)) + Gzip.compress(Data("second".utf8))
         #expect(try Gzip.decompress(joined) == Data("first second".utf8))
+        let emptyFirst = try Gzip.compress(Data()) + Gzip.compress(Data("x".utf8))
+        #expect(try Gzip.decompress(emptyFirst) == Data("x".utf8))
+        let garbage = try #require(throws: GzipError.self) { try Gzip.decompress(joined + Data("not gzip at all".utf8)) }
+        #expect(garbage.message.contains("trailing data after the last gzip member"), "\(garbage)")
     }
 
     @Test func detectsTruncationCorruptionAndTheSizeCap() throws {
