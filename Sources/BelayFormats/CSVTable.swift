@@ -175,14 +175,17 @@ struct CSVParser {
         }
         delimiter = detectDelimiter()
         let headerLine = line
-        let rawHeader = try parseRecord()
+        let headerLineStart = lineStart
+        var headerStarts: [Int] = []
+        let rawHeader = try parseRecord(fieldStarts: &headerStarts)
         let header = rawHeader.map { $0.trimmingCharacters(in: .whitespaces) }
         var seen: [String: Int] = [:]
         for (index, name) in header.enumerated() {
             let key = CSVTable.headerKey(name)
             if let previous = seen[key] {
                 let shown = name.isEmpty ? "(empty)" : "\"\(name)\""
-                throw CSVError(fileName: fileName, line: headerLine, column: nil,
+                let column = String(decoding: bytes[headerLineStart..<headerStarts[index]], as: UTF8.self).count + 1
+                throw CSVError(fileName: fileName, line: headerLine, column: column,
                                message: "duplicate header name \(shown) in columns \(previous + 1) and \(index + 1)")
             }
             seen[key] = index

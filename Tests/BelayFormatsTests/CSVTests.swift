@@ -53,7 +53,7 @@ struct CSVTests {
     @Test(arguments: [
         ("too_many_fields.csv", 3, 17, "row has 3 fields but the header has 2"),
         ("unterminated_quote.csv", 2, 8, "unterminated quoted field"),
-        ("duplicate_header.csv", 1, nil, "duplicate header name \"Location\" in columns 2 and 3"),
+        ("duplicate_header.csv", 1, 16, "duplicate header name \"Location\" in columns 2 and 3"),
         ("empty.csv", 1, nil, "the file is empty"),
         ("invalid_utf8.csv", 2, 12, "not valid UTF-8"),
         ("text_after_quote.csv", 2, 14, "unexpected text after a closing quote"),
