@@ -247,4 +247,21 @@ struct XLSXTests {
             #expect([0, 1, 1000, 2443].map { sheet.rows[$0].map(\.text) } == expected)
         }
     }
+
+    @Test func aFourThousandRowSheetParsesQuickly() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let url = directory.file("big.xlsx")
+        var rows: [[XLSXCell]] = [[.string("Entry"), .string("Sequence"), .string("Length")]]
+        for index in 0..<4000 {
+            rows.append([.string("Rv\(index)"), .string(String(repeating: "ACDEFGHIKLMNPQRSTVWY", count: 15)), .number(Double(index))])
+        }
+        try XLSXWriter.write(sheetName: "Big", rows: rows, to: url)
+        let start = ContinuousClock.now
+        let sheet = try XLSXReader.read(at: url)
+        let elapsed = ContinuousClock.now - start
+        #expect(sheet.rows == rows)
+        // About 0.06 s in a debug build on the reference machine; the bound leaves room for a loaded CI box.
+        #expect(elapsed < .seconds(2), "reading 4000 rows took \(elapsed)")
+    }
 }
