@@ -175,20 +175,21 @@ struct CSVParser {
         }
         delimiter = detectDelimiter()
         let headerLine = line
-        let headerStart = position
-        let rawHeader = try parseRecord()
+        let headerLineStart = lineStart
+        var headerStarts: [Int] = []
+        let rawHeader = try parseRecord(fieldStarts: &headerStarts)
         let header = rawHeader.map { $0.trimmingCharacters(in: .whitespaces) }
         var seen: [String: Int] = [:]
         for (index, name) in header.enumerated() {
             let key = CSVTable.headerKey(name)
             if let previous = seen[key] {
                 let shown = name.isEmpty ? "(empty)" : "\"\(name)\""
-                throw CSVError(fileName: fileName, line: headerLine, column: nil,
+                let column = String(decoding: bytes[headerLineStart..<headerStarts[index]], as: UTF8.self).count + 1
+                throw CSVError(fileName: fileName, line: headerLine, column: column,
                                message: "duplicate header name \(shown) in columns \(previous + 1) and \(index + 1)")
             }
             seen[key] = index
         }
-        _ = headerStart
         var rows: [[String]] = []
         var lineNumbers: [Int] = []
         while true {
@@ -292,7 +293,6 @@ struct CSVParser {
             return String(decoding: bytes[start..<position], as: UTF8.self)
         }
         let openLine = line
-        let openOffset = position
         let openColumn = column(at: position)
         position += 1
         var value: [UInt8] = []
@@ -328,7 +328,6 @@ struct CSVParser {
             value.append(byte)
             position += 1
         }
-        _ = openOffset
         // Only spaces may follow the closing quote before the delimiter or line end.
         while position < bytes.count && (bytes[position] == Self.space || (bytes[position] == Self.tab && delimiter != Self.tab)) {
             position += 1
@@ -347,7 +346,8 @@ struct CSVParser {
 /// Renders CSV text.
 public enum CSVWriter {
     /// Renders `header` and `rows` with `,`, quoting (RFC 4180) fields that hold a comma, a quote, a line
-    /// break or surrounding spaces; every line, the last included, ends in `"\n"`.
+    /// break, a semicolon or tab (so that delimiter detection on reading stays unambiguous) or surrounding
+    /// spaces; every line, the last included, ends in `"\n"`.
     /// - Complexity: O(*n*) in the total field length.
     public static func render(header: [String], rows: [[String]]) -> String {
         var output = ""

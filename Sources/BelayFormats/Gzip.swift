@@ -127,6 +127,7 @@ public enum Gzip {
         var first = true
         var sawAnyInput = false
         var inMember = false  // true between the first byte of a member and its Z_STREAM_END
+        var finishedMembers = 0
         while let chunk = try next(first) {
             first = false
             if chunk.isEmpty { continue }
@@ -137,7 +138,7 @@ public enum Gzip {
                 var consumed = 0
                 while consumed < count {
                     if !inMember {
-                        if consumed > 0 || total > 0 {
+                        if finishedMembers > 0 {
                             // A further member after a finished one.
                             status = inflateReset(&stream)
                             guard status == Z_OK else { throw GzipError(path: path, message: "inflateReset failed") }
@@ -163,6 +164,7 @@ public enum Gzip {
                     switch result {
                     case Z_STREAM_END:
                         inMember = false
+                        finishedMembers += 1
                     case Z_OK:
                         break
                     case Z_BUF_ERROR:
@@ -171,7 +173,7 @@ public enum Gzip {
                         if produced == 0 {
                             throw GzipError(path: path, message: "corrupt gzip stream (no progress)")
                         }
-                    case Z_DATA_ERROR where total > 0 && !memberStarted(stream):
+                    case Z_DATA_ERROR where finishedMembers > 0 && stream.total_in < 10:
                         throw GzipError(path: path, message: "trailing data after the last gzip member is not gzip")
                     default:
                         throw GzipError(path: path, message: "corrupt gzip stream (\(zlibMessage(stream, result)))")
@@ -182,8 +184,6 @@ public enum Gzip {
         guard sawAnyInput else { throw GzipError(path: path, message: "empty input, not a gzip stream") }
         if inMember { throw GzipError(path: path, message: "unexpected end of gzip stream (the file is truncated)") }
     }
-
-    private static func memberStarted(_ stream: z_stream) -> Bool { stream.total_out > 0 }
 
     static func zlibMessage(_ stream: z_stream, _ status: Int32) -> String {
         if let message = stream.msg { return String(cString: message) }

@@ -16,6 +16,9 @@ public final class HDF5EmbeddingReader {
     private let file: hid_t
     private let temporaryFile: URL?
 
+    /// The temporary unpacked copy of a `.gz` file (removed in `deinit`), for tests.
+    package var unpackedPath: String? { temporaryFile?.path }
+
     /// Opens the file at `path` (`.h5`, or `.gz` for gzip-compressed HDF5).
     ///
     /// - Complexity: O(*d*) in the number of datasets (each one's link is visited once); a `.gz` file is

@@ -22,7 +22,7 @@ public struct EmbeddingFileError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Serializes every call into libhdf5, which (as Debian builds it) is not thread-safe.
+/// Serializes every call into libhdf5 (thread-safe builds lock internally too; other builds are not safe).
 enum HDF5 {
     private static let lock = NSRecursiveLock()
 
@@ -30,6 +30,8 @@ enum HDF5 {
     static func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
+        // HDF5 prints its error stack to stderr by default. Debian's build is thread-safe, which makes that
+        // setting per thread, so it is turned off on whichever thread is calling (cheap); errors are walked instead.
         _ = chdf5_disable_auto_print()
         return try body()
     }

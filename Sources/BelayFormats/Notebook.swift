@@ -39,7 +39,8 @@ public struct Notebook: Sendable {
         let metadata = root["metadata"] as? [String: Any]
         let language = ((metadata?["kernelspec"] as? [String: Any])?["language"] as? String)
             ?? ((metadata?["language_info"] as? [String: Any])?["name"] as? String)
-        guard let rawCells = root["cells"] ?? [Any]() as Any?, let cellList = rawCells as? [Any] else {
+        let rawCells: Any = root["cells"] ?? [Any]()
+        guard let cellList = rawCells as? [Any] else {
             throw NotebookError(fileName: fileName, message: "\"cells\" is not a list")
         }
         var cells: [NotebookCell] = []

@@ -1,0 +1,176 @@
+import BelayFormats
+import BelayTestSupport
+import Foundation
+import Testing
+
+@Suite("HDF5 embeddings")
+struct HDF5Tests {
+    /// Writes the h5py test file: float16/32/64 vectors, nested groups, (1, n) and (n, 1) shapes, and refusals.
+    private func makeH5pyFile(_ url: URL) throws {
+        try Python.run(script: """
+            import sys, h5py, numpy as np
+            with h5py.File(sys.argv[1], "w") as f:
+                f["f32"] = np.array([1.0, -2.5, 3.25], dtype=np.float32)
+                f["f16"] = np.array([0.5, 1.5, -2.0], dtype=np.float16)
+                f["f64"] = np.array([1e-3, 2.0, 1/3], dtype=np.float64)
+                f.create_group("grp").create_group("inner")["deep"] = np.array([7, 8, 9], dtype=np.float32)
+                f["row"] = np.array([[1, 2, 3]], dtype=np.float32)
+                f["col"] = np.array([[4], [5], [6]], dtype=np.float64)
+                f["matrix"] = np.zeros((2, 3), dtype=np.float32)
+                f["text"] = np.array([b"a", b"b"])
+                f["ints"] = np.arange(3, dtype=np.int32)
+                f["scalar"] = np.float32(1)
+                f["compound"] = np.zeros(2, dtype=[("a", "f4"), ("b", "i4")])
+                f["wide"] = np.zeros(4, dtype=np.float32)
+            """, arguments: [url.path])
+    }
+
+    @Test func readsH5pyFilesOfEveryFloatWidth() throws {
+        try #require(Python.isAvailable("h5py", "numpy"))
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let url = directory.file("mixed.h5")
+        try makeH5pyFile(url)
+        let reader = try HDF5EmbeddingReader(path: url.path)
+        #expect(reader.ids == ["col", "compound", "f16", "f32", "f64", "grp/inner/deep", "ints", "matrix", "row",
+                               "scalar", "text", "wide"])
+        #expect(try reader.vector(for: "f32") == [1.0, -2.5, 3.25])
+        #expect(try reader.vector(for: "f16") == [0.5, 1.5, -2.0])
+        #expect(try reader.vector(for: "f64") == [Float(1e-3), 2.0, Float(1.0 / 3.0)])
+        #expect(try reader.vector(for: "grp/inner/deep") == [7, 8, 9])
+        #expect(try reader.vector(for: "row") == [1, 2, 3])
+        #expect(try reader.vector(for: "col") == [4, 5, 6])
+
+        let block = try reader.read(ids: ["f32", "grp/inner/deep", "col"])
+        #expect(block.dim == 3)
+        #expect(block.ids == ["f32", "grp/inner/deep", "col"])
+        #expect(block.values == [1.0, -2.5, 3.25, 7, 8, 9, 4, 5, 6])
+
+        let refusals: [(String, String)] = [
+            ("matrix", "has shape (2, 3)"), ("text", "holds strings"), ("ints", "holds integers"),
+            ("scalar", "is a scalar"), ("compound", "holds compound records"), ("Rv9999", "no such dataset"),
+        ]
+        for (id, message) in refusals {
+            let error = try #require(throws: EmbeddingFileError.self) { try reader.vector(for: id) }
+            #expect(error.id == id)
+            #expect(error.path == url.path)
+            #expect(error.message.contains(message), "\(error)")
+            #expect(error.description.contains(url.path) && error.description.contains(id))
+        }
+        let mismatch = try #require(throws: EmbeddingFileError.self) { try reader.read(ids: ["f32", "f64", "wide", "row"]) }
+        #expect(mismatch.id == "wide")
+        #expect(mismatch.message.contains("has 4 values but \"f32\" has 3"))
+        // nil means every dataset, and the file has refusable ones.
+        #expect(throws: EmbeddingFileError.self) { try reader.read(ids: nil) }
+    }
+
+    @Test func writerOutputIsReadByH5pyAndByTheReader() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let ids = ["Rv0001", "Rv0002", "RV1984a"]
+        let values: [Float] = [1, 2, 3, 4, -0.5, 0.25, 1e-7, 3.4e38, -1]
+        let plain = directory.file("out.h5"), packed = directory.file("out.h5.gz"), again = directory.file("again.h5.gz")
+        try HDF5EmbeddingWriter.write(ids: ids, dim: 3, values: values, to: plain.path, gzip: false)
+        try HDF5EmbeddingWriter.write(ids: ids, dim: 3, values: values, to: packed.path, gzip: true)
+        try HDF5EmbeddingWriter.write(ids: ids, dim: 3, values: values, to: again.path, gzip: true)
+        #expect(try Data(contentsOf: packed) == Data(contentsOf: again), "gzip output must be byte-identical")
+        for url in [plain, packed] {
+            let reader = try HDF5EmbeddingReader(path: url.path)
+            #expect(reader.ids == ids.sorted())
+            let block = try reader.read(ids: ids)
+            #expect(block.dim == 3 && block.values == values)
+        }
+        if Python.isAvailable("h5py", "numpy") {
+            let output = try Python.output(script: """
+                import sys, gzip, io, h5py, numpy as np
+                f = h5py.File(io.BytesIO(gzip.open(sys.argv[1]).read()), "r")
+                for k in sorted(f): print(k, f[k].dtype, f[k].shape, " ".join(repr(float(v)) for v in f[k][()]))
+                """, arguments: [packed.path])
+            #expect(output == """
+                RV1984a float32 (3,) 1.0000000116860974e-07 3.3999999521443642e+38 -1.0
+                Rv0001 float32 (3,) 1.0 2.0 3.0
+                Rv0002 float32 (3,) 4.0 -0.5 0.25
+
+                """)
+        }
+        #expect(throws: EmbeddingFileError.self) {
+            try HDF5EmbeddingWriter.write(ids: ["a", "a"], dim: 1, values: [1, 2], to: plain.path, gzip: false)
+        }
+        #expect(throws: EmbeddingFileError.self) {
+            try HDF5EmbeddingWriter.write(ids: ["a/b"], dim: 1, values: [1], to: plain.path, gzip: false)
+        }
+        #expect(throws: EmbeddingFileError.self) {
+            try HDF5EmbeddingWriter.write(ids: ["a"], dim: 2, values: [1], to: plain.path, gzip: false)
+        }
+    }
+
+    @Test func brokenFilesErrorWithoutCrashing() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let ids = (0..<50).map { "Rv\($0)" }
+        let full = directory.file("full.h5")
+        try HDF5EmbeddingWriter.write(ids: ids, dim: 64, values: [Float](repeating: 0.5, count: 50 * 64), to: full.path, gzip: false)
+        let bytes = try Data(contentsOf: full)
+
+        let truncated = directory.file("truncated.h5")
+        try bytes.prefix(bytes.count / 2).write(to: truncated)
+        let error1 = try #require(throws: EmbeddingFileError.self) {
+            let reader = try HDF5EmbeddingReader(path: truncated.path)
+            _ = try reader.read(ids: nil)
+        }
+        #expect(error1.path == truncated.path)
+        #expect(error1.message.contains("truncated") || error1.message.contains("HDF5"), "\(error1)")
+
+        let truncatedGz = directory.file("truncated.h5.gz")
+        let gz = try Gzip.compress(bytes)
+        try gz.prefix(gz.count - 100).write(to: truncatedGz)
+        let error2 = try #require(throws: EmbeddingFileError.self) { try HDF5EmbeddingReader(path: truncatedGz.path) }
+        #expect(error2.message.contains("unexpected end of gzip stream"), "\(error2)")
+
+        let text = directory.file("notes.h5")
+        try Data("Rv0001,1,2,3\n".utf8).write(to: text)
+        let error3 = try #require(throws: EmbeddingFileError.self) { try HDF5EmbeddingReader(path: text.path) }
+        #expect(error3.message.contains("not a readable HDF5 file"), "\(error3)")
+
+        let missing = try #require(throws: EmbeddingFileError.self) { try HDF5EmbeddingReader(path: directory.file("none.h5").path) }
+        #expect(missing.message == "no such file")
+
+        // Temporary copies of .gz files are removed with the reader.
+        let packed = directory.file("ok.h5.gz")
+        try gz.write(to: packed)
+        var unpacked: String?
+        do {
+            let reader = try HDF5EmbeddingReader(path: packed.path)
+            #expect(reader.ids.count == 50)
+            unpacked = reader.unpackedPath
+            #expect(unpacked.map { FileManager.default.fileExists(atPath: $0) } == true)
+        }
+        let removed = try #require(unpacked)
+        #expect(!FileManager.default.fileExists(atPath: removed))
+    }
+
+    @Test func readsTheEmbeddedH37RvEmbeddings() throws {
+        let path = Paths.dataFolder.appendingPathComponent("mtb_full.h5.gz").path
+        let reader = try HDF5EmbeddingReader(path: path)
+        #expect(reader.ids.count == 3906)
+        #expect(reader.ids.contains("Rv0001") && reader.ids.contains("RV1984a"))
+        let all = try reader.read(ids: nil)
+        #expect(all.dim == 256)
+        #expect(all.values.count == 3906 * 256)
+        let some = try reader.read(ids: ["Rv0001", "Rv3924c"])
+        #expect(some.values.count == 512)
+        if Python.isAvailable("h5py", "numpy") {
+            let output = try Python.output(script: """
+                import sys, gzip, io, h5py
+                f = h5py.File(io.BytesIO(gzip.open(sys.argv[1]).read()), "r")
+                for k in ("Rv0001", "Rv3924c"):
+                    v = f[k][()]
+                    print(" ".join(repr(float(x)) for x in (v[0], v[1], v[127], v[255])))
+                """, arguments: [path])
+            let expected = output.split(separator: "\n").map { $0.split(separator: " ").compactMap { Float(String($0)) } }
+            #expect(expected.count == 2)
+            #expect([0, 1, 127, 255].map { some.values[$0] } == expected[0])
+            #expect([0, 1, 127, 255].map { some.values[256 + $0] } == expected[1])
+        }
+    }
+}
