@@ -1,0 +1,101 @@
+import BelayLab
+import BelayTestSupport
+import Testing
+
+@Suite struct ConnectedComponentsTests {
+    /// A symmetric matrix from a list of (i, j, value) entries, 0 elsewhere and 1 on the diagonal.
+    func matrix(_ n: Int, _ entries: [(Int, Int, Float)]) -> [Float] {
+        var s = [Float](repeating: 0, count: n * n)
+        for i in 0..<n { s[i * n + i] = 1 }
+        for (i, j, v) in entries { s[i * n + j] = v; s[j * n + i] = v }
+        return s
+    }
+
+    @Test func pairExactlyAtThresholdIsNotLinked() {
+        let c = thresholdClusters(similarity: matrix(2, [(0, 1, 0.5)]), count: 2, threshold: 0.5)
+        #expect(c.labels == [0, 1])
+        #expect(c.edgeCount == 0)
+        let above = thresholdClusters(similarity: matrix(2, [(0, 1, 0.5000001)]), count: 2, threshold: 0.5)
+        #expect(above.labels == [0, 0])
+        #expect(above.edgeCount == 1)
+    }
+
+    @Test func strictThresholdOnEmbeddings() {
+        // Rows 0 and 1 have cosine exactly 0 (orthogonal); at threshold 0 they must stay apart.
+        let m = EmbeddingMatrix(count: 3, dimension: 2, values: [1, 0, 0, 1, 1, 0])
+        #expect(thresholdClusters(m, threshold: 0).labels == [0, 1, 0])
+        #expect(thresholdClusters(m, threshold: -0.5).labels == [0, 0, 0])
+    }
+
+    @Test func chainsLinkTransitivelyAndIsolatedItemsAreSingletons() {
+        // 0-1 and 1-2 linked, 0-2 not: single linkage still joins all three. 3 and 5 linked, 4 isolated.
+        let s = matrix(6, [(0, 1, 0.95), (1, 2, 0.93), (0, 2, 0.2), (3, 5, 0.99), (2, 4, 0.9)])
+        let c = thresholdClusters(similarity: s, count: 6, threshold: 0.9)
+        #expect(c.labels == [0, 0, 0, 1, 2, 1])
+        #expect(c.edgeCount == 3)
+        #expect(c.stats == ClusterStats(labels: [0, 0, 0, 1, 2, 1]))
+        #expect(c.stats.count == 3)
+        #expect(c.stats.sizes == [3, 2, 1])
+        #expect(c.stats.largest == 3)
+        #expect(c.stats.singletons == 1)
+        #expect(c.stats.largestShare == 0.5)
+        #expect(c.members == [[0, 1, 2], [3, 5], [4]])
+    }
+
+    @Test func emptyAndSingleInputs() {
+        let empty = thresholdClusters(EmbeddingMatrix(count: 0, dimension: 4, values: []), threshold: 0.5)
+        #expect(empty.labels.isEmpty && empty.stats.count == 0 && empty.stats.largestShare == 0)
+        let one = thresholdClusters(EmbeddingMatrix(count: 1, dimension: 2, values: [1, 1]), threshold: 0.5)
+        #expect(one.labels == [0] && one.stats.singletons == 1)
+    }
+
+    @Test(arguments: [1, 7, 64, 1024])
+    func blockwiseEqualsFullMatrix(blockRows: Int) {
+        let m = Fixtures.clusteredEmbeddings(count: 150, dimension: 16, groups: 12, noise: 0.45, seed: 21)
+        let full = thresholdClusters(similarity: cosineSimilarityMatrix(m), count: m.count, threshold: 0.8)
+        let blocked = thresholdClusters(m, threshold: 0.8, blockRows: blockRows)
+        #expect(blocked == full)
+        #expect(full.stats.count > 5 && full.stats.count < 150, "the fixture should have real clusters")
+    }
+
+    @Test func canonicalLabelsFromAnyLabelling() {
+        let c = clusters(fromLabels: [7, -1, 7, 3, -1, 9])
+        #expect(c.labels == [0, 1, 0, 2, 1, 3])
+        #expect(c.stats.sizes == [2, 2, 1, 1])
+        #expect(samePartition(c.labels, [7, -1, 7, 3, -1, 9]))
+    }
+
+    @Test func matchesSciPyConnectedComponents() throws {
+        guard Python.isAvailable("numpy", "scipy") else { return }
+        let m = Fixtures.clusteredEmbeddings(count: 300, dimension: 20, groups: 40, noise: 0.5, seed: 3)
+        let s = cosineSimilarityMatrix(m)
+        for threshold: Float in [0.5, 0.8, 0.9] {
+            // Give SciPy the adjacency we mean (strict >, no self loops) computed from our own similarities, so
+            // the comparison checks the components and not float rounding at the threshold.
+            var edges = ""
+            for i in 0..<m.count { for j in (i + 1)..<m.count where s[i * m.count + j] > threshold { edges += "\(i) \(j)\n" } }
+            let out = try Reference.run("""
+                import sys, numpy as np
+                from scipy.sparse import coo_matrix
+                from scipy.sparse.csgraph import connected_components
+                n = int(sys.stdin.readline())
+                pairs = np.loadtxt(sys.stdin, dtype=np.int64, ndmin=2).reshape(-1, 2)
+                g = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+                k, labels = connected_components(g, directed=False)
+                print(" ".join(map(str, labels)))
+                """, input: "\(m.count)\n" + edges)
+            let reference = Reference.numbers(out).map { Int($0) }
+            let ours = thresholdClusters(similarity: s, count: m.count, threshold: threshold)
+            #expect(samePartition(ours.labels, reference), "threshold \(threshold)")
+            #expect(ours.stats.count == Set(reference).count)
+        }
+    }
+
+    @Test func scaleSanity() {
+        // 3,000 x 64 in a debug build: blockwise BLAS keeps this well under a second.
+        let m = Fixtures.clusteredEmbeddings(count: 3000, dimension: 64, groups: 300, noise: 0.6, seed: 8)
+        let c = thresholdClusters(m, threshold: 0.9, blockRows: 512)
+        #expect(c.labels.count == 3000)
+        #expect(c.stats.sizes.reduce(0, +) == 3000)
+    }
+}
