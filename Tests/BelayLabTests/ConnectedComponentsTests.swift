@@ -63,6 +63,7 @@ import Testing
         #expect(c.labels == [0, 1, 0, 2, 1, 3])
         #expect(c.stats.sizes == [2, 2, 1, 1])
         #expect(samePartition(c.labels, [7, -1, 7, 3, -1, 9]))
+        #expect(ClusterStats(labels: [7, -1, 7, 3, -1, 9]) == c.stats)
     }
 
     @Test func matchesSciPyConnectedComponents() throws {
