@@ -1,5 +1,6 @@
 import BelayLab
 import BelayTestSupport
+import Foundation
 import Testing
 
 @Suite struct ConnectedComponentsTests {
@@ -98,5 +99,42 @@ import Testing
         let c = thresholdClusters(m, threshold: 0.9, blockRows: 512)
         #expect(c.labels.count == 3000)
         #expect(c.stats.sizes.reduce(0, +) == 3000)
+    }
+}
+
+@Suite struct RealEmbeddingClusterTests {
+    /// The dataset README's cluster figures for the 1654 labelled proteins (mean-centred UniRep-256 vectors):
+    /// t = 0.80: 129 clusters, largest 1510; t = 0.90: 794 clusters, largest 301, 719 singletons.
+    @Test func reproducesTheDatasetREADMEClusterCounts() throws {
+        guard Python.isAvailable("h5py", "openpyxl", "numpy") else { return }
+        let folder = URL(fileURLWithPath: Reference.datasetXLSX).deletingLastPathComponent().path
+        let out = try Reference.run("""
+            import sys, gzip, io, h5py, openpyxl, numpy as np
+            folder = sys.stdin.readline().strip()
+            ws = openpyxl.load_workbook(folder + "/mtb_with_localization.xlsx", read_only=True).active
+            rows = ws.iter_rows(values_only=True)
+            h = list(next(rows))
+            e, l = h.index("Entry"), h.index("location")
+            ids = [r[e] for r in rows if r[l]]
+            with gzip.open(folder + "/mtb_full.h5.gz") as g:
+                f = h5py.File(io.BytesIO(g.read()), "r")
+                x = np.stack([f[i][()] for i in ids]).astype(np.float32)
+            print(x.shape[0], x.shape[1])
+            np.savetxt(sys.stdout, x, fmt="%.9g")
+            """, input: folder + "\n")
+        var lines = out.split(separator: "\n")
+        let shape = Reference.numbers(String(lines.removeFirst())).map { Int($0) }
+        try #require(shape == [1654, 256])
+        var values: [Float] = []
+        values.reserveCapacity(1654 * 256)
+        for line in lines { for token in line.split(separator: " ") { values.append(Float(token) ?? .nan) } }
+        let m = EmbeddingMatrix(count: 1654, dimension: 256, values: values)
+        let at90 = thresholdClusters(m, threshold: 0.90)
+        #expect(at90.stats.count == 794)
+        #expect(at90.stats.largest == 301)
+        #expect(at90.stats.singletons == 719)
+        let at80 = thresholdClusters(m, threshold: 0.80)
+        #expect(at80.stats.count == 129)
+        #expect(at80.stats.largest == 1510)
     }
 }
