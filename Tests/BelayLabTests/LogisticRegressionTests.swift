@@ -3,18 +3,6 @@ import BelayTestSupport
 import Testing
 
 @Suite struct LogisticRegressionTests {
-    @Test func standardizerLikeStandardScaler() {
-        // Column 0: mean 2, population sd sqrt(2/3); column 1 constant -> scale 1.
-        let x: [Double] = [1, 5, 2, 5, 3, 5]
-        let s = Standardizer(fitting: x, rows: 3, columns: 2)
-        #expect(s.means == [2, 5])
-        #expect(abs(s.scales[0] - (2.0 / 3).squareRoot()) < 1e-15)
-        #expect(s.scales[1] == 1)
-        let t = s.transform(x, rows: 3)
-        #expect(t[1] == 0 && t[3] == 0 && t[5] == 0)
-        #expect(abs(t[0] + t[4]) < 1e-15 && t[2] == 0)
-    }
-
     @Test func fitsConvergesAndSeparatesBlobs() {
         let (x, y) = Fixtures.blobs(rows: 300, columns: 4, seed: 2, spread: 0.5)
         let scaler = Standardizer(fitting: x, rows: 300, columns: 4)
