@@ -68,29 +68,43 @@ import Testing
     }
 
     @Test func matchesSciPyConnectedComponents() throws {
-        guard Python.isAvailable("numpy", "scipy") else { return }
+        guard Reference.isAvailable else { return }
         let m = Fixtures.clusteredEmbeddings(count: 300, dimension: 20, groups: 40, noise: 0.5, seed: 3)
         let s = cosineSimilarityMatrix(m)
-        for threshold: Float in [0.5, 0.8, 0.9] {
-            // Give SciPy the adjacency we mean (strict >, no self loops) computed from our own similarities, so
-            // the comparison checks the components and not float rounding at the threshold.
-            var edges = ""
-            for i in 0..<m.count { for j in (i + 1)..<m.count where s[i * m.count + j] > threshold { edges += "\(i) \(j)\n" } }
-            let out = try Reference.run("""
-                import sys, numpy as np
-                from scipy.sparse import coo_matrix
-                from scipy.sparse.csgraph import connected_components
-                n = int(sys.stdin.readline())
-                pairs = np.loadtxt(sys.stdin, dtype=np.int64, ndmin=2).reshape(-1, 2)
+        let thresholds: [Float] = [0.5, 0.8, 0.9]
+        // Give SciPy the adjacency we mean (strict >, no self loops) computed from our own similarities, so the
+        // comparison checks the components and not float rounding at the threshold. One block per threshold.
+        var input = ""
+        for threshold in thresholds {
+            var edges: [String] = []
+            for i in 0..<m.count {
+                for j in (i + 1)..<m.count where s[i * m.count + j] > threshold { edges.append("\(i) \(j)") }
+            }
+            input += "\(m.count) \(edges.count)\n" + edges.joined(separator: "\n") + "\n"
+        }
+        let out = try Reference.run("""
+            import sys, numpy as np
+            from scipy.sparse import coo_matrix
+            from scipy.sparse.csgraph import connected_components
+            lines = sys.stdin.read().split("\\n")
+            at = 0
+            while at < len(lines) and lines[at]:
+                n, e = map(int, lines[at].split())
+                pairs = np.array([list(map(int, l.split())) for l in lines[at + 1:at + 1 + e]], dtype=np.int64)
+                pairs = pairs.reshape(-1, 2)
                 g = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
                 k, labels = connected_components(g, directed=False)
                 print(" ".join(map(str, labels)))
-                """, input: "\(m.count)\n" + edges)
-            let reference = Reference.numbers(out).map { Int($0) }
+                at += 1 + e
+            """, input: input)
+        let results = out.split(separator: "\n").map { Reference.numbers(String($0)).map { Int($0) } }
+        try #require(results.count == thresholds.count)
+        for (threshold, reference) in zip(thresholds, results) {
             let ours = thresholdClusters(similarity: s, count: m.count, threshold: threshold)
             #expect(samePartition(ours.labels, reference), "threshold \(threshold)")
             #expect(ours.stats.count == Set(reference).count)
         }
+        #expect(Set(results.map { Set($0).count }).count == 3, "the thresholds should give different partitions")
     }
 
     @Test func scaleSanity() {
@@ -106,7 +120,7 @@ import Testing
     /// The dataset README's cluster figures for the 1654 labelled proteins (mean-centred UniRep-256 vectors):
     /// t = 0.80: 129 clusters, largest 1510; t = 0.90: 794 clusters, largest 301, 719 singletons.
     @Test func reproducesTheDatasetREADMEClusterCounts() throws {
-        guard Python.isAvailable("h5py", "openpyxl", "numpy") else { return }
+        guard Reference.isAvailable else { return }
         let folder = URL(fileURLWithPath: Reference.datasetXLSX).deletingLastPathComponent().path
         let out = try Reference.run("""
             import sys, gzip, io, h5py, openpyxl, numpy as np

@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func matchesScikitLearn() throws {
-        guard Python.isAvailable("numpy", "sklearn") else { return }
+        guard Reference.isAvailable else { return }
         let m = Fixtures.clusteredEmbeddings(count: 60, dimension: 24, groups: 5, noise: 0.8, seed: 11)
         let out = try Reference.run("""
             import sys, numpy as np

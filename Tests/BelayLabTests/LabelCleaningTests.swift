@@ -117,7 +117,7 @@ import Testing
 
     /// The GO mapping must reproduce the real dataset's `location` column row for row.
     @Test func reproducesTheDatasetLocationColumn() throws {
-        guard Python.isAvailable("openpyxl") else { return }
+        guard Reference.isAvailable else { return }
         let out = try Reference.run("""
             import sys, openpyxl
             ws = openpyxl.load_workbook(sys.argv[1] if len(sys.argv) > 1 else sys.stdin.readline().strip(),

@@ -96,20 +96,20 @@ import Testing
     }
 
     @Test func matchesScikitLearnOnSyntheticThreeClassData() throws {
-        guard Python.isAvailable("sklearn", "numpy") else { return }
+        guard Reference.isAvailable else { return }
         let (x, y) = Fixtures.blobs(rows: 400, columns: 6, seed: 13, spread: 2.5)
         try compareWithScikitLearn(x: x, y: y, columns: 6, classCount: 3, seed: 0)
     }
 
     @Test func matchesScikitLearnOnBinaryData() throws {
-        guard Python.isAvailable("sklearn", "numpy") else { return }
+        guard Reference.isAvailable else { return }
         let (x, y3) = Fixtures.blobs(rows: 250, columns: 5, seed: 17, spread: 2.5)
         try compareWithScikitLearn(x: x, y: y3.map { $0 == 2 ? 1 : $0 }, columns: 5, classCount: 2, seed: 3)
     }
 
     /// The route's Exercise 0 data: 21 composition features of the 1654 labelled H37Rv proteins.
     @Test func matchesScikitLearnOnTheRealCompositionFeatures() throws {
-        guard Python.isAvailable("sklearn", "numpy", "openpyxl") else { return }
+        guard Reference.isAvailable else { return }
         let out = try Reference.run("""
             import sys, openpyxl
             ws = openpyxl.load_workbook(sys.stdin.readline().strip(), read_only=True).active

@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func matchesScikitLearnOnRandomLabellings() throws {
-        guard Python.isAvailable("sklearn") else { return }
+        guard Reference.isAvailable else { return }
         var input = ""
         var cases: [([Int], [Int])] = []
         for seed in 0..<12 {

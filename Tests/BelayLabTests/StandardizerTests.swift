@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func matchesStandardScaler() throws {
-        guard Python.isAvailable("sklearn", "numpy") else { return }
+        guard Reference.isAvailable else { return }
         let x = Fixtures.gaussian(40 * 5, seed: 4).enumerated().map { $0.offset % 5 == 4 ? 7.25 : $0.element * 3 + 10 }
         let out = try Reference.run("""
             import sys, numpy as np

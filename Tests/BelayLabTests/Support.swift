@@ -45,6 +45,10 @@ enum Fixtures {
 }
 
 enum Reference {
+    /// Whether the Python reference stack (NumPy, SciPy, scikit-learn, h5py, openpyxl) can be imported: checked
+    /// once per test run, since each check starts an interpreter (in CI a missing package fails loudly instead).
+    static let isAvailable = Python.isAvailable("numpy", "scipy", "sklearn", "h5py", "openpyxl")
+
     /// Runs a Python script with `input` on stdin and returns its stdout (throws with stderr on failure).
     static func run(_ script: String, input: String = "") throws -> String {
         try Python.output(script: script, stdin: Data(input.utf8))
