@@ -18,12 +18,12 @@ public struct ClusterStats: Sendable, Equatable {
     /// `largest / items` (0 when there are no items).
     public var largestShare: Double
 
-    /// The statistics of canonical labels `0..<k`.
+    /// The statistics of a labelling (any integer ids; each distinct id is one cluster).
     /// - Complexity: O(n + k log k).
     public init(labels: [Int]) {
-        var sizes = [Int](repeating: 0, count: (labels.max() ?? -1) + 1)
-        for l in labels { sizes[l] += 1 }
-        sizes.sort(by: >)
+        var sizeOf: [Int: Int] = [:]
+        for l in labels { sizeOf[l, default: 0] += 1 }
+        let sizes = sizeOf.values.sorted(by: >)
         self.count = sizes.count
         self.largest = sizes.first ?? 0
         self.singletons = sizes.count { $0 == 1 }

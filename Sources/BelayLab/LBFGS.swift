@@ -71,8 +71,9 @@ func minimizeLBFGS(parameterCount p: Int, memory: Int, maxIterations: Int, toler
         value = step.value
         gradient = step.gradient
         iterations += 1
-        // Stalled at machine precision: the value no longer changes.
-        if abs(previous - value) <= 4 * Double.ulpOfOne * max(abs(previous), abs(value), 1) { break }
+        // Stalled at machine precision: the value no longer changes even in its last bits. (Deliberately
+        // relative to |f| only, not to max(|f|, 1) as SciPy's `ftol` test, which stops early near f = 0.)
+        if abs(previous - value) <= Double.ulpOfOne * max(abs(previous), abs(value)) { break }
     }
     let gNorm = infinityNorm(gradient)
     return LBFGSResult(x: x, value: value, gradientNorm: gNorm, iterations: iterations, converged: gNorm <= tolerance)
