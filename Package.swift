@@ -49,7 +49,7 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: settings),
         .target(name: "BelayReports", dependencies: ["BelayGrading"], swiftSettings: settings),
-        .target(name: "BelaySandbox", swiftSettings: settings),
+        .target(name: "BelaySandbox", dependencies: ["ExerciseKit"], swiftSettings: settings),
         .target(
             name: "Route019",
             dependencies: ["BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayReports", "BelaySandbox"],
@@ -73,7 +73,7 @@ let package = Package(
                     swiftSettings: settings),
         .testTarget(name: "BelayGradingTests", dependencies: ["BelayGrading", "BelayReports", "BelayTestSupport"],
                     swiftSettings: settings),
-        .testTarget(name: "BelaySandboxTests", dependencies: ["BelaySandbox", "BelayTestSupport"],
+        .testTarget(name: "BelaySandboxTests", dependencies: ["BelaySandbox", "ExerciseKit", "BelayTestSupport"],
                     swiftSettings: settings),
         .testTarget(name: "Route019Tests", dependencies: ["Route019", "BelayTestSupport"], swiftSettings: settings),
     ]
