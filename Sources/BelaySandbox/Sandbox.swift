@@ -74,13 +74,33 @@ public enum Sandbox {
         } else {
             unapplied.append("CPU, memory, file size, open files and process limits: prlimit not found")
         }
+        var namespaces: [String] = []
         if !policy.network {
-            if let unshare = host.networkIsolation {
-                command += [unshare, "-n", "--"]
+            if host.networkIsolation != nil {
+                namespaces.append("-n")
                 applied.append("no network (empty network namespace)")
             } else {
                 unapplied.append("network isolation: \(host.networkIsolationProblem)")
             }
+        }
+        var mountScript: [String] = []
+        if policy.privateTemporaryDirectories {
+            if host.mountIsolation, let shell = host.shell, let mount = HostCapabilities.findTool("mount") {
+                namespaces.append("-m")
+                // Runs as root inside the new mount namespace (private propagation), then execs the rest.
+                let size = max(policy.maxFileBytes, 1 << 20)
+                let script = "for d in /tmp /var/tmp /dev/shm; do if [ -d $d ]; then "
+                    + "\(mount) -t tmpfs -o size=\(size),mode=1777,nosuid,nodev tmpfs $d || exit 125; fi; done; exec \"$@\""
+                mountScript = [shell, "-c", script, "belay-sandbox"]
+                applied.append("private /tmp, /var/tmp and /dev/shm")
+            } else {
+                unapplied.append("private temporary folders: unshare -m not permitted; /tmp is shared")
+            }
+        }
+        if let unshare = host.networkIsolation ?? (host.mountIsolation ? HostCapabilities.findTool("unshare") : nil),
+            !namespaces.isEmpty
+        {
+            command += [unshare] + namespaces + ["--"] + mountScript
         }
         if let uid, let setpriv = host.setpriv {
             command += [setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--no-new-privs", "--"]
@@ -91,7 +111,11 @@ public enum Sandbox {
             "output \(SandboxResult.bytes(UInt64(policy.maxOutputBytes))) per stream",
             "environment: \(environment.isEmpty ? "empty" : environment.keys.sorted().joined(separator: ", "))",
         ]
-        command += [executable] + arguments
+        // Inside the working directory, run by relative path: a private /tmp may hide the absolute one.
+        var program = executable
+        let base = workingDirectory.standardizedFileURL.path + "/"
+        if policy.privateTemporaryDirectories, program.hasPrefix(base) { program = "./" + program.dropFirst(base.count) }
+        command += [program] + arguments
 
         let runner = ProcessRunner(
             executable: command[0], arguments: command,
@@ -138,6 +162,10 @@ struct HostCapabilities: Sendable {
     /// `unshare` when `unshare -n` works here.
     var networkIsolation: String?
     var networkIsolationProblem: String
+    /// Whether `unshare -m` (and `mount` inside it) works here.
+    var mountIsolation: Bool
+    /// `/bin/sh`.
+    var shell: String?
 
     static let current: HostCapabilities = {
         let prlimit = findTool("prlimit")
@@ -157,9 +185,18 @@ struct HostCapabilities: Sendable {
                 problem = "unshare -n not permitted here" + (reason.isEmpty ? "" : " (\(reason))")
             }
         }
+        var mounts = false
+        if let unshare = findTool("unshare"), let shell = findTool("sh") {
+            let probe = ProcessRunner(
+                executable: unshare, arguments: [unshare, "-m", "--", shell, "-c", "mount -t tmpfs tmpfs /mnt"],
+                environment: ["PATH=/usr/bin:/bin:/usr/sbin:/sbin"], workingDirectory: "/", stdin: Data(),
+                resultChannel: false, wallSeconds: 5, maxOutputBytes: 4096, maxResultBytes: 0, sweepUID: nil
+            ).run()
+            mounts = probe.termination == .exited(0)
+        }
         return HostCapabilities(
             isRoot: geteuid() == 0, prlimit: prlimit, setpriv: setpriv, networkIsolation: isolation,
-            networkIsolationProblem: problem)
+            networkIsolationProblem: problem, mountIsolation: mounts, shell: findTool("sh"))
     }()
 
     /// `/usr/bin/<name>` or `/bin/<name>`; deliberately not `$PATH`, which a grader's user may not control.

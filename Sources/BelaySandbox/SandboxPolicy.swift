@@ -26,12 +26,16 @@ public struct SandboxPolicy: Sendable, Hashable {
     public var network: Bool
     /// Whether to run as a private unprivileged uid when the grader runs as root (it should, always).
     public var dropPrivileges: Bool
+    /// Whether `/tmp`, `/var/tmp` and `/dev/shm` (writable by everyone) are replaced by empty private
+    /// folders for the run (a mount namespace, where permitted). The run then sees only its own working
+    /// directory of the real `/tmp`, through its current directory: pass paths relative to it.
+    public var privateTemporaryDirectories: Bool
 
     /// Creates a policy.
     public init(
         wallSeconds: Double, cpuSeconds: Int, memoryBytes: UInt64, maxOutputBytes: Int, maxResultBytes: Int,
         maxProcesses: Int, maxFileBytes: UInt64, maxOpenFiles: Int = 256, network: Bool = false,
-        dropPrivileges: Bool = true
+        dropPrivileges: Bool = true, privateTemporaryDirectories: Bool = true
     ) {
         self.wallSeconds = wallSeconds
         self.cpuSeconds = cpuSeconds
@@ -43,17 +47,19 @@ public struct SandboxPolicy: Sendable, Hashable {
         self.maxOpenFiles = maxOpenFiles
         self.network = network
         self.dropPrivileges = dropPrivileges
+        self.privateTemporaryDirectories = privateTemporaryDirectories
     }
 
     /// One task of a student's compiled module: 10 s wall, 10 s CPU, 2 GiB address space, 1 MiB of output per
-    /// stream, 256 MiB of results, 32 processes/threads, 64 MiB files, no network.
+    /// stream, 256 MiB of results, 32 processes/threads, 64 MiB files, no network, private temporary folders.
     public static let studentRun = SandboxPolicy(
         wallSeconds: 10, cpuSeconds: 10, memoryBytes: 2 << 30, maxOutputBytes: 1 << 20, maxResultBytes: 256 << 20,
         maxProcesses: 32, maxFileBytes: 64 << 20)
 
     /// Compiling a student's module: 120 s wall and CPU, 4 GiB address space, 1 MiB of output per stream,
-    /// 64 processes/threads, 512 MiB files, no network.
+    /// 64 processes/threads, 512 MiB files, no network. The shared `/tmp` stays visible: the compiler reads the
+    /// cached ExerciseKit there and runs none of the student's code.
     public static let studentBuild = SandboxPolicy(
         wallSeconds: 120, cpuSeconds: 120, memoryBytes: 4 << 30, maxOutputBytes: 1 << 20, maxResultBytes: 0,
-        maxProcesses: 64, maxFileBytes: 512 << 20)
+        maxProcesses: 64, maxFileBytes: 512 << 20, privateTemporaryDirectories: false)
 }

@@ -68,7 +68,7 @@ public struct SandboxResult: Sendable, Hashable {
 
     private static func memoryHint(stderr: String, policy: SandboxPolicy) -> String {
         let lowered = stderr.lowercased()
-        let memoryWords = ["out of memory", "cannot allocate", "allocation failed", "bad_alloc", "memoryerror"]
+        let memoryWords = ["out of memory", "failed to allocate", "cannot allocate", "allocation failed", "bad_alloc", "memoryerror"]
         guard memoryWords.contains(where: lowered.contains) else { return "" }
         return "; it probably ran out of memory (limit \(bytes(policy.memoryBytes)))"
     }
@@ -76,8 +76,8 @@ public struct SandboxResult: Sendable, Hashable {
     static func signalName(_ signal: Int32) -> String {
         switch signal {
         case SIGSEGV: "SIGSEGV, invalid memory access"
-        case SIGILL: "SIGILL, a Swift runtime trap such as an index out of range or fatalError"
-        case SIGTRAP: "SIGTRAP, a Swift runtime trap such as an index out of range or fatalError"
+        case SIGILL, SIGTRAP:
+            "a Swift runtime trap: index out of range, nil force-unwrapped, integer overflow, fatalError or precondition"
         case SIGABRT: "SIGABRT, aborted"
         case SIGBUS: "SIGBUS, bus error"
         case SIGFPE: "SIGFPE, arithmetic error"

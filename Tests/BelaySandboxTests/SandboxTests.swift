@@ -170,9 +170,14 @@ struct SandboxTests {
         chmod(outside.path, 0o755)
         let target = outside.file("pwned.txt")
         let (result, _, dir) = try await runShell(
-            "echo x > '\(target.path)' 2>/dev/null; echo x > /etc/belay-pwned 2>/dev/null; echo mine > here.txt; cat here.txt")
+            "echo x > '\(target.path)' 2>/dev/null; echo x > /etc/belay-pwned 2>/dev/null; echo x > /tmp/belay-pwned-\(getpid()); "
+                + "echo mine > here.txt; cat here.txt")
         defer { dir.cleanup() }
         #expect(!FileManager.default.fileExists(atPath: target.path))
+        if result.appliedLimits.contains(where: { $0.hasPrefix("private /tmp") }) {
+            #expect(!FileManager.default.fileExists(atPath: "/tmp/belay-pwned-\(getpid())"))
+        }
+        try? FileManager.default.removeItem(atPath: "/tmp/belay-pwned-\(getpid())")
         #expect(!FileManager.default.fileExists(atPath: "/etc/belay-pwned"))
         #expect(result.stdoutText == "mine\n")
     }
