@@ -84,11 +84,14 @@ struct SwiftModuleBuilderTests {
         let generated = repositoryRoot.appendingPathComponent("Sources/BelaySandbox/ExerciseKitSources.swift")
         if ProcessInfo.processInfo.environment["BELAY_RECORD"] == "1" {
             try Data(rendered.utf8).write(to: generated)
+            return  // the compiled-in copy is the old one until the next build
         }
-        #expect(try String(contentsOf: generated, encoding: .utf8) == rendered,
-                "ExerciseKitSources.swift is stale: run BELAY_RECORD=1 swift test --filter embeddedExerciseKit")
-        #expect(ExerciseKitSources.files.map(\.name) == names)
-        #expect(ExerciseKitSources.files.map(\.text) == files.map(\.1))
+        let stale = "ExerciseKitSources.swift is stale: run BELAY_RECORD=1 swift test --filter embeddedExerciseKit"
+        let committed = try String(contentsOf: generated, encoding: .utf8)
+        #expect(committed == rendered ? true : false, "\(stale)")
+        let embedded = ExerciseKitSources.files
+        #expect(embedded.map(\.name) == names)
+        #expect(embedded.map(\.text) == files.map(\.1) ? true : false, "\(stale)")
     }
 
     @Test func conformingTypesAreFound() {
