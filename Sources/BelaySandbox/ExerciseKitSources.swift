@@ -344,7 +344,13 @@ public protocol LeakyPipelineExercises {
     ///
     /// Returns `"cytoplasm"`, `"membrane"` or `"secreted"`; `nil` when the text names none of these
     /// classes or more than one. Evidence tags such as `{ECO:0000269|PubMed:123}` and `Note=...` parts
-    /// are ignored. Which locations map to which class is in the exercise README.
+    /// are ignored; locations are separated by `;` or `.`. Locations (case ignored):
+    /// - cytoplasm: `Cytoplasm`, `Cytosol`;
+    /// - membrane: `Cell membrane`, `Membrane`, `Cell inner membrane`, `Cell outer membrane`,
+    ///   `Multi-pass membrane protein`, `Single-pass membrane protein`, `Peripheral membrane protein`,
+    ///   `Lipid-anchor`;
+    /// - secreted: `Secreted` (also `Secreted, cell wall`), `Extracellular space`;
+    /// - anything else (e.g. `Cell wall`, `Periplasm`) names no class.
     func cleanLocation(_ uniprotText: String) -> String?
 
     /// Ex1: the integer code of every class: the distinct labels sorted, numbered `0, 1, ..., k-1`.
