@@ -53,7 +53,7 @@ let package = Package(
             name: "BelayBatch",
             dependencies: ["BelayGrading", "BelayReports", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: settings),
-        .target(name: "BelaySandbox", swiftSettings: settings),
+        .target(name: "BelaySandbox", dependencies: ["ExerciseKit"], swiftSettings: settings),
         .target(
             name: "Route019",
             dependencies: ["BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayReports", "BelayBatch", "BelaySandbox"],
@@ -82,7 +82,7 @@ let package = Package(
                     dependencies: ["BelayBatch", "BelayGrading", "BelayReports", "BelayTestSupport",
                                    .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     swiftSettings: settings),
-        .testTarget(name: "BelaySandboxTests", dependencies: ["BelaySandbox", "BelayTestSupport"],
+        .testTarget(name: "BelaySandboxTests", dependencies: ["BelaySandbox", "ExerciseKit", "BelayTestSupport"],
                     swiftSettings: settings),
         .testTarget(name: "Route019Tests", dependencies: ["Route019", "BelayTestSupport"], swiftSettings: settings),
     ]

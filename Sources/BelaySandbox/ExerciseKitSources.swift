@@ -1,0 +1,537 @@
+// Generated from Sources/ExerciseKit by BelaySandboxTests (BELAY_RECORD=1 swift test --filter embeddedExerciseKit). Do not edit.
+
+/// The sources of ExerciseKit, embedded so that `belay` can compile the library for student modules
+/// wherever it runs (no source checkout needed).
+enum ExerciseKitSources {
+    /// File names and contents, sorted by name.
+    static let files: [(name: String, text: String)] = [
+        (
+            "ExerciseHarness.swift",
+            #####"""
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The grader's entry point into a student's module. Students never call this.
+///
+/// The grader compiles the student's sources with a generated `@main` that calls
+/// `ExerciseHarness.main(TheirType.self)`, then runs the program once per task:
+///
+/// 1. Before any student code runs, the harness moves the result channel (inherited file descriptor
+///    ``resultDescriptor``, a pipe only the grader reads) to a private descriptor and closes descriptor 3.
+/// 2. It reads one ``HarnessRequest`` (JSON) from standard input.
+/// 3. It creates the student's type and calls the task's function (once per item for per-item tasks).
+/// 4. It writes one ``HarnessResponse`` (JSON, carrying the request's nonce) to the channel and exits 0.
+///
+/// Threat model, honestly: student code runs in the same process, so a determined student could find the
+/// private descriptor and the nonce in memory and forge a response. What this design stops is accidental or
+/// print-based forgery: nothing written to stdout or stderr is ever parsed as a result (they are captured
+/// for diagnostics only), writes to descriptor 3 fail, and a response without the run's nonce is rejected.
+/// The protection against harm is elsewhere: the grader's sandbox (no secrets readable, limits, separate
+/// uid), and the fact that a forged answer is only as good as a correct one.
+public enum ExerciseHarness {
+    /// The inherited file descriptor of the result channel: 3.
+    public static let resultDescriptor: Int32 = 3
+
+    /// Exit status when standard input does not hold a valid ``HarnessRequest``.
+    public static let badRequestStatus: Int32 = 64
+    /// Exit status when the result channel is missing or cannot be written.
+    public static let noChannelStatus: Int32 = 74
+
+    /// Answers one request on standard input with `type`'s functions; see the type's documentation.
+    public static func main(_ type: any LeakyPipelineExercises.Type) -> Never {
+        let channel = fcntl(resultDescriptor, F_DUPFD_CLOEXEC, 100)
+        guard channel >= 0 else { fail("belay harness: no result channel on descriptor 3", status: noChannelStatus) }
+        close(resultDescriptor)
+
+        let requestData = FileHandle.standardInput.readDataToEndOfFile()
+        let request: HarnessRequest
+        do {
+            request = try HarnessCoding.decoder().decode(HarnessRequest.self, from: requestData)
+        } catch {
+            fail("belay harness: unreadable request: \(error)", status: badRequestStatus)
+        }
+
+        let start = DispatchTime.now().uptimeNanoseconds
+        let output = answer(request.input, with: type.init())
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+
+        let response = HarnessResponse(nonce: request.nonce, task: request.input.task, output: output, seconds: seconds)
+        let data: Data
+        do {
+            data = try HarnessCoding.encoder().encode(response)
+        } catch {
+            fail("belay harness: cannot encode the answer: \(error)", status: noChannelStatus)
+        }
+        guard writeAll(data, to: channel) else {
+            fail("belay harness: cannot write the result channel (errno \(errno))", status: noChannelStatus)
+        }
+        close(channel)
+        exit(0)
+    }
+
+    /// Calls the function `input` is for.
+    ///
+    /// - Complexity: that of the student's function (times the number of items for per-item tasks).
+    public static func answer(_ input: TaskInput, with solution: some LeakyPipelineExercises) -> TaskOutput {
+        switch input {
+        case .features(let sequences):
+            .features(sequences.map { solution.features(of: $0) })
+        case .cleanLocation(let texts):
+            .cleanLocation(texts.map { solution.cleanLocation($0) })
+        case .encodeLabels(let labels):
+            .encodeLabels(solution.encodeLabels(labels))
+        case .cosineSimilarity(let embeddings):
+            .cosineSimilarity(FloatRows(solution.cosineSimilarity(embeddings.rows)))
+        case .clusters(let similarity, let threshold):
+            .clusters(solution.clusters(similarity: similarity.rows, threshold: threshold))
+        case .clusteredSplit(let clusters, let testFraction, let seed):
+            .clusteredSplit(solution.clusteredSplit(clusters: clusters, testFraction: testFraction, seed: seed))
+        case .randomSplit(let count, let testFraction, let seed):
+            .randomSplit(solution.randomSplit(count: count, testFraction: testFraction, seed: seed))
+        case .accuracy(let truth, let predicted):
+            .accuracy(solution.accuracy(truth: truth, predicted: predicted))
+        case .reflection:
+            .reflection(solution.reflection)
+        }
+    }
+
+    private static func writeAll(_ data: Data, to fd: Int32) -> Bool {
+        data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return true }
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, base + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += n
+            }
+            return true
+        }
+    }
+
+    private static func fail(_ message: String, status: Int32) -> Never {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        exit(status)
+    }
+}
+
+"""#####
+        ),
+        (
+            "HarnessWire.swift",
+            #####"""
+import Foundation
+
+/// The tasks of Route 019 a student's module answers, one per function of ``LeakyPipelineExercises``.
+public enum ExerciseTask: String, Codable, CaseIterable, Sendable {
+    case features, cleanLocation, encodeLabels, cosineSimilarity, clusters, clusteredSplit, randomSplit, accuracy,
+        reflection
+}
+
+/// The inputs of one task: what the grader passes to the student's function (never an expected answer).
+///
+/// Per-item tasks (`features`, `cleanLocation`) carry every item; the harness calls the function once per item.
+public enum TaskInput: Codable, Sendable, Hashable {
+    case features(sequences: [String])
+    case cleanLocation(texts: [String])
+    case encodeLabels(labels: [String])
+    case cosineSimilarity(embeddings: FloatRows)
+    case clusters(similarity: FloatRows, threshold: Float)
+    case clusteredSplit(clusters: [Int], testFraction: Double, seed: UInt64)
+    case randomSplit(count: Int, testFraction: Double, seed: UInt64)
+    case accuracy(truth: [Int], predicted: [Int])
+    case reflection
+
+    /// The task these inputs are for.
+    public var task: ExerciseTask {
+        switch self {
+        case .features: .features
+        case .cleanLocation: .cleanLocation
+        case .encodeLabels: .encodeLabels
+        case .cosineSimilarity: .cosineSimilarity
+        case .clusters: .clusters
+        case .clusteredSplit: .clusteredSplit
+        case .randomSplit: .randomSplit
+        case .accuracy: .accuracy
+        case .reflection: .reflection
+        }
+    }
+}
+
+/// What the student's function returned for one task, as returned (no checking, no rounding).
+public enum TaskOutput: Codable, Sendable, Hashable {
+    /// One feature vector per input sequence.
+    case features([[Int]])
+    /// One cleaned label (or `nil`) per input text.
+    case cleanLocation([String?])
+    case encodeLabels([String: Int])
+    case cosineSimilarity(FloatRows)
+    case clusters([Int])
+    case clusteredSplit([Bool])
+    case randomSplit([Bool])
+    case accuracy(Double)
+    case reflection(Reflection)
+
+    /// The task this output answers.
+    public var task: ExerciseTask {
+        switch self {
+        case .features: .features
+        case .cleanLocation: .cleanLocation
+        case .encodeLabels: .encodeLabels
+        case .cosineSimilarity: .cosineSimilarity
+        case .clusters: .clusters
+        case .clusteredSplit: .clusteredSplit
+        case .randomSplit: .randomSplit
+        case .accuracy: .accuracy
+        case .reflection: .reflection
+        }
+    }
+}
+
+/// A possibly ragged `[[Float]]`, encoded compactly: row lengths plus the values' little-endian bytes in base64.
+///
+/// Keeps every bit (NaN payloads, -0.0) and is ~3x smaller and far faster to decode than JSON numbers.
+public struct FloatRows: Codable, Sendable, Hashable {
+    /// The rows.
+    public var rows: [[Float]]
+
+    /// Wraps `rows`.
+    public init(_ rows: [[Float]]) { self.rows = rows }
+
+    private enum CodingKeys: String, CodingKey { case counts, data }
+
+    /// Decodes from `{"counts": [...], "data": "<base64>"}`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let counts = try container.decode([Int].self, forKey: .counts)
+        let text = try container.decode(String.self, forKey: .data)
+        guard let data = Data(base64Encoded: text) else {
+            throw DecodingError.dataCorruptedError(forKey: .data, in: container, debugDescription: "not base64")
+        }
+        let total = counts.reduce(0) { $0 + max($1, 0) }
+        guard counts.allSatisfy({ $0 >= 0 }), data.count == total * 4 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .data, in: container,
+                debugDescription: "\(data.count) bytes do not hold the \(total) floats the row counts announce")
+        }
+        var rows: [[Float]] = []
+        rows.reserveCapacity(counts.count)
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            for count in counts {
+                rows.append((0..<count).map { k in
+                    Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: (offset + k) * 4, as: UInt32.self)))
+                })
+                offset += count
+            }
+        }
+        self.rows = rows
+    }
+
+    /// Encodes as `{"counts": [...], "data": "<base64>"}`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(rows.map(\.count), forKey: .counts)
+        var data = Data(capacity: rows.reduce(0) { $0 + $1.count } * 4)
+        for row in rows {
+            for value in row {
+                withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+            }
+        }
+        try container.encode(data.base64EncodedString(), forKey: .data)
+    }
+}
+
+/// What the grader sends the harness on standard input: one task's inputs and a per-run nonce.
+public struct HarnessRequest: Codable, Sendable, Hashable {
+    /// Random per run; the harness copies it into its response so the grader can reject stray data.
+    public var nonce: String
+    /// The task's inputs.
+    public var input: TaskInput
+
+    /// Creates a request.
+    public init(nonce: String, input: TaskInput) {
+        self.nonce = nonce
+        self.input = input
+    }
+}
+
+/// What the harness writes on the result channel (file descriptor ``ExerciseHarness/resultDescriptor``).
+public struct HarnessResponse: Codable, Sendable, Hashable {
+    /// The request's nonce, echoed.
+    public var nonce: String
+    /// The task answered.
+    public var task: ExerciseTask
+    /// The student's answer.
+    public var output: TaskOutput
+    /// Seconds spent inside the student's code (creating the type and calling the function).
+    public var seconds: Double
+
+    /// Creates a response.
+    public init(nonce: String, task: ExerciseTask, output: TaskOutput, seconds: Double) {
+        self.nonce = nonce
+        self.task = task
+        self.output = output
+        self.seconds = seconds
+    }
+}
+
+/// The JSON coding shared by the harness and the grader (non-finite numbers allowed, sorted keys).
+public enum HarnessCoding {
+    /// An encoder with sorted keys, writing NaN and infinities as strings.
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "+Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return encoder
+    }
+
+    /// The matching decoder.
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "+Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return decoder
+    }
+}
+
+"""#####
+        ),
+        (
+            "LeakyPipelineExercises.swift",
+            #####"""
+/// What you implement for Route 019, "The Leaky Pipeline": one function per task.
+///
+/// Write one type (a `struct` is fine) in your package that conforms to this protocol:
+///
+/// ```swift
+/// import ExerciseKit
+///
+/// public struct MySolution: LeakyPipelineExercises {
+///     public init() {}
+///     public func features(of sequence: String) -> [Int] { ... }
+///     // ... one function per task
+/// }
+/// ```
+///
+/// The grader builds your package, creates your type with `init()` and calls each function with the
+/// course data, one task at a time in a separate process: a task that crashes or never returns fails
+/// that task only. Your functions receive inputs only, never the expected answers.
+public protocol LeakyPipelineExercises {
+    /// Creates your solution. Keep it cheap: it runs once per task.
+    init()
+
+    /// Ex0: the 21 features of one protein sequence.
+    ///
+    /// Returns `[length, count(A), count(C), count(D), ..., count(Y)]`, the counts in the order of
+    /// ``AminoAcids/standard`` (`ACDEFGHIKLMNPQRSTVWY`). Rules:
+    /// - whitespace (spaces, newlines) is ignored;
+    /// - lower-case letters count as their upper-case letter;
+    /// - one terminal `*` (stop) is ignored;
+    /// - any other letter (such as `X`, `U`, `B`) counts towards the length only.
+    func features(of sequence: String) -> [Int]
+
+    /// Ex0: the cleaned label of one UniProt "Subcellular location [CC]" text.
+    ///
+    /// Returns `"cytoplasm"`, `"membrane"` or `"secreted"`; `nil` when the text names none of these
+    /// classes or more than one. Evidence tags such as `{ECO:0000269|PubMed:123}` and `Note=...` parts
+    /// are ignored; locations are separated by `;` or `.`. Locations (case ignored):
+    /// - cytoplasm: `Cytoplasm`, `Cytosol`;
+    /// - membrane: `Cell membrane`, `Membrane`, `Cell inner membrane`, `Cell outer membrane`,
+    ///   `Multi-pass membrane protein`, `Single-pass membrane protein`, `Peripheral membrane protein`,
+    ///   `Lipid-anchor`;
+    /// - secreted: `Secreted` (also `Secreted, cell wall`), `Extracellular space`;
+    /// - anything else (e.g. `Cell wall`, `Periplasm`) names no class.
+    func cleanLocation(_ uniprotText: String) -> String?
+
+    /// Ex1: the integer code of every class: the distinct labels sorted, numbered `0, 1, ..., k-1`.
+    func encodeLabels(_ labels: [String]) -> [String: Int]
+
+    /// Ex2: all-pairs cosine similarity of `n` embeddings (rows), an `n x n` matrix.
+    func cosineSimilarity(_ embeddings: [[Float]]) -> [[Float]]
+
+    /// Ex2: cluster id of every protein: the connected components of the graph that links `i` and `j`
+    /// when `similarity[i][j] > threshold` (strictly greater).
+    ///
+    /// Number the clusters `0, 1, 2, ...` in order of their first member (protein 0 is in cluster 0).
+    func clusters(similarity: [[Float]], threshold: Float) -> [Int]
+
+    /// Ex3: a clustered train/test split: `true` marks a test protein.
+    ///
+    /// Whole clusters go to test. Reference rule: sort the distinct cluster ids, shuffle them with
+    /// `SeededGenerator(seed: seed).shuffle(_:)`, and send the first `round(testFraction * k)` of the `k`
+    /// ids to test. The same inputs must always give the same split.
+    func clusteredSplit(clusters: [Int], testFraction: Double, seed: UInt64) -> [Bool]
+
+    /// Ex3: a random train/test split of `count` proteins: `true` marks a test protein.
+    ///
+    /// Reference rule: shuffle the indices `0..<count` with `SeededGenerator(seed: seed).shuffle(_:)` and
+    /// send the first `round(testFraction * count)` to test.
+    func randomSplit(count: Int, testFraction: Double, seed: UInt64) -> [Bool]
+
+    /// Ex3: the fraction of positions where `predicted` equals `truth` (two arrays of the same length).
+    func accuracy(truth: [Int], predicted: [Int]) -> Double
+
+    /// Ex4: your four reflection answers.
+    ///
+    /// The default implementation reads `Reflection.md` at the root of your package (headings `## Q1`
+    /// to `## Q4`), so you may answer there instead of in Swift.
+    var reflection: Reflection { get }
+}
+
+extension LeakyPipelineExercises {
+    /// Reads `Reflection.md` from the current directory (your package root, or the grader's copy of it).
+    public var reflection: Reflection {
+        Reflection(contentsOfFile: Reflection.fileName) ?? Reflection(q1: "", q2: "", q3: "", q4: "")
+    }
+}
+
+/// The 20 standard amino acids, in the order of the feature vector.
+public enum AminoAcids {
+    /// `ACDEFGHIKLMNPQRSTVWY`: the order of the 20 counts after the length in ``LeakyPipelineExercises/features(of:)``.
+    public static let standard: [Character] = Array("ACDEFGHIKLMNPQRSTVWY")
+}
+
+"""#####
+        ),
+        (
+            "Reflection.swift",
+            #####"""
+import Foundation
+
+/// The four reflection answers of Ex4, each two or three sentences.
+///
+/// - Q1: What is data leakage?
+/// - Q2: Why is homology leakage easy to miss?
+/// - Q3: What would you ask of a paper that claims 95% accuracy?
+/// - Q4: When is a random split fine?
+public struct Reflection: Codable, Sendable, Hashable {
+    /// What data leakage is.
+    public var q1: String
+    /// Why homology leakage is easy to miss.
+    public var q2: String
+    /// What to ask of a paper claiming 95% accuracy.
+    public var q3: String
+    /// When a random split is fine.
+    public var q4: String
+
+    /// The file the default ``LeakyPipelineExercises/reflection`` reads: `Reflection.md`.
+    public static let fileName = "Reflection.md"
+
+    /// Creates the answers from four strings.
+    public init(q1: String, q2: String, q3: String, q4: String) {
+        self.q1 = q1
+        self.q2 = q2
+        self.q3 = q3
+        self.q4 = q4
+    }
+
+    /// Parses Markdown with the headings `## Q1` ... `## Q4`; the text under each heading (up to the next
+    /// `#` heading) is that answer, trimmed. Missing headings give empty answers; text after a heading's
+    /// `Q<n>` on the same line (a title such as `## Q1 — What is leakage?`) is not part of the answer.
+    ///
+    /// - Complexity: O(*n*) in the length of the text.
+    public init(markdown: String) {
+        var answers: [Int: [Substring]] = [:]
+        var current: Int?
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.drop { $0 == " " }
+            if trimmed.hasPrefix("#") {
+                current = Self.questionNumber(inHeading: trimmed)
+                continue
+            }
+            if let current { answers[current, default: []].append(line) }
+        }
+        func answer(_ n: Int) -> String {
+            (answers[n] ?? []).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        self.init(q1: answer(1), q2: answer(2), q3: answer(3), q4: answer(4))
+    }
+
+    /// Reads and parses a Markdown file; `nil` when it cannot be read as UTF-8.
+    public init?(contentsOfFile path: String) {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        self.init(markdown: text)
+    }
+
+    /// The four answers in order.
+    public var answers: [String] { [q1, q2, q3, q4] }
+
+    /// `1...4` for a heading such as `## Q3` or `## Q3. Why...`, otherwise `nil`.
+    private static func questionNumber(inHeading heading: Substring) -> Int? {
+        let words = heading.drop { $0 == "#" }.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard let first = words.first else { return nil }
+        let word = first.uppercased().trimmingCharacters(in: CharacterSet(charactersIn: ".:)-"))
+        guard word.count == 2, word.hasPrefix("Q"), let n = Int(word.dropFirst()), (1...4).contains(n) else {
+            return nil
+        }
+        return n
+    }
+}
+
+"""#####
+        ),
+        (
+            "SeededGenerator.swift",
+            #####"""
+/// A small, fast random number generator whose sequence depends only on its seed (SplitMix64).
+///
+/// Use it for the splits so that the same seed always gives the same split, on every machine and every
+/// Swift version. Shuffle with ``shuffle(_:)`` rather than the standard library's `shuffle(using:)`,
+/// whose use of the generator is not promised to stay the same between Swift releases.
+///
+/// ```swift
+/// var rng = SeededGenerator(seed: 42)
+/// var ids = Array(0..<10)
+/// rng.shuffle(&ids)
+/// ```
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    /// Creates a generator; equal seeds give equal sequences.
+    public init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform integer in `0..<upperBound` (`upperBound > 0`), by rejection so that it is unbiased.
+    public mutating func nextIndex(below upperBound: Int) -> Int {
+        precondition(upperBound > 0, "upperBound must be positive")
+        let bound = UInt64(upperBound)
+        let limit = UInt64.max - UInt64.max % bound
+        while true {
+            let value = next()
+            if value < limit { return Int(value % bound) }
+        }
+    }
+
+    /// Shuffles `elements` in place (Fisher–Yates, from the last position down).
+    ///
+    /// - Complexity: O(*n*).
+    public mutating func shuffle<Element>(_ elements: inout [Element]) {
+        guard elements.count > 1 else { return }
+        for i in stride(from: elements.count - 1, to: 0, by: -1) {
+            elements.swapAt(i, nextIndex(below: i + 1))
+        }
+    }
+}
+
+"""#####
+        ),
+    ]
+}

@@ -1,0 +1,201 @@
+import ExerciseKit
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What happened to one task of a student's Swift module.
+public enum TaskOutcome: Sendable, Hashable {
+    /// The function returned; `seconds` is the time spent in the student's code.
+    case answered(TaskOutput, seconds: Double)
+    /// No answer; the message says why in words fit for the student.
+    case failed(TaskFailure)
+
+    /// The answer, if there is one.
+    public var output: TaskOutput? {
+        if case .answered(let output, _) = self { return output }
+        return nil
+    }
+}
+
+/// Why a task has no answer.
+public struct TaskFailure: Sendable, Hashable, CustomStringConvertible {
+    /// The kind of failure.
+    public enum Kind: Sendable, Hashable {
+        /// Past the wall-clock or CPU limit (an infinite loop, or far too slow).
+        case timedOut
+        /// Killed by a signal: a Swift trap (`fatalError`, index out of range, force-unwrapping `nil`), a memory
+        /// error, running out of memory.
+        case crashed(signal: Int32)
+        /// The program exited by itself (`exit(n)`) before answering.
+        case exited(status: Int32)
+        /// Printed or returned more than the limits allow.
+        case outputTooLarge
+        /// Ended normally but wrote no answer.
+        case noResult
+        /// Wrote something that is not this run's answer.
+        case malformedResult
+    }
+
+    /// The kind of failure.
+    public var kind: Kind
+    /// What happened, for the student: the task, the limit or signal, and the first lines of standard error.
+    public var message: String
+
+    public var description: String { message }
+}
+
+/// Everything a run of a student's Swift package produced: plain values for the route's checks.
+public struct SwiftSubmissionRun: Sendable {
+    /// The student's type conforming to `LeakyPipelineExercises`, when found.
+    public var typeName: String?
+    /// Why the module could not be built (compiler diagnostics, or no conforming type); then `responses` is empty.
+    public var compileError: String?
+    /// One outcome per task that was asked.
+    public var responses: [ExerciseTask: TaskOutcome]
+    /// Standard output and error of each task's run (capped), for diagnostics only.
+    public var logs: [ExerciseTask: String]
+    /// Sandbox limits that could not be applied on this machine (empty when all were).
+    public var limitsNotApplied: [String]
+    /// Seconds spent compiling.
+    public var buildSeconds: Double
+    /// Seconds spent running the tasks.
+    public var runSeconds: Double
+}
+
+/// Builds a student's Swift package and runs each task in its own sandboxed process.
+public struct SwiftSubmissionRunner: Sendable {
+    /// The shared builder (one per batch: it compiles ExerciseKit once).
+    public var builder: SwiftModuleBuilder
+    /// The limits of one task's run.
+    public var runPolicy: SandboxPolicy
+
+    /// A runner over `builder` with `runPolicy` for each task.
+    public init(builder: SwiftModuleBuilder, runPolicy: SandboxPolicy = .studentRun) {
+        self.builder = builder
+        self.runPolicy = runPolicy
+    }
+
+    /// Builds the package at `package` and answers `inputs`, one process per task, in order.
+    ///
+    /// A task that hangs, crashes, floods its output or answers nonsense fails alone: the other tasks still run.
+    /// Only inputs ever reach the student's process. Everything happens in a fresh temporary folder that is
+    /// removed afterwards.
+    ///
+    /// - Throws: ``SwiftBuildError`` when the grader itself cannot work (no toolchain, ExerciseKit broken, disk).
+    public func run(package: URL, inputs: [TaskInput]) async throws -> SwiftSubmissionRun {
+        let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("belay-submission-\(UUID().uuidString)")
+        // Searchable but not listable by others: each run's uid reaches its own folder only.
+        try Workspace.makeDirectory(workspace, mode: 0o711)
+        defer { try? FileManager.default.removeItem(at: workspace) }
+
+        let build = try await builder.build(package: package, in: workspace)
+        var run = SwiftSubmissionRun(
+            typeName: build.typeName, compileError: build.problem, responses: [:], logs: [:],
+            limitsNotApplied: build.sandbox?.unappliedLimits ?? [], buildSeconds: build.seconds, runSeconds: 0)
+        guard let executable = build.executable else { return run }
+
+        let start = DispatchTime.now().uptimeNanoseconds
+        for (index, input) in inputs.enumerated() {
+            let task = input.task
+            let directory = workspace.appendingPathComponent("run-\(index)-\(task.rawValue)")
+            try Workspace.makeDirectory(directory, mode: 0o700)
+            let harness = directory.appendingPathComponent("harness")
+            do {
+                try FileManager.default.copyItem(at: executable, to: harness)
+            } catch {
+                throw SwiftBuildError.fileSystem(path: harness.path, message: "\(error)")
+            }
+            chmod(harness.path, 0o755)
+            if let reflection = build.reflection {
+                try Workspace.write(reflection, to: directory.appendingPathComponent(Reflection.fileName))
+            }
+            let nonce = Self.makeNonce()
+            let request: Data
+            do {
+                request = try HarnessCoding.encoder().encode(HarnessRequest(nonce: nonce, input: input))
+            } catch {
+                throw SwiftBuildError.fileSystem(path: "request", message: "cannot encode the request: \(error)")
+            }
+            let (result, data) = await Sandbox.run(
+                executable: harness.path, arguments: [], workingDirectory: directory, environment: Self.environment,
+                stdin: request,
+                policy: runPolicy, resultChannel: true)
+            run.responses[task] = Self.outcome(task: task, result: result, data: data, nonce: nonce, policy: runPolicy)
+            run.logs[task] = Self.log(result)
+            for limit in result.unappliedLimits where !run.limitsNotApplied.contains(limit) {
+                run.limitsNotApplied.append(limit)
+            }
+            try? FileManager.default.removeItem(at: directory)
+        }
+        run.runSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return run
+    }
+
+    /// Turns one sandboxed run into the task's outcome.
+    static func outcome(task: ExerciseTask, result: SandboxResult, data: Data?, nonce: String, policy: SandboxPolicy)
+        -> TaskOutcome
+    {
+        let name = "`\(Self.functionName(task))`"
+        let stderr = Diagnostics.firstLines(of: result.stderrText, removing: "", limit: 10)
+        let detail = stderr.isEmpty ? "" : "\nIts error output begins:\n\(stderr)"
+        func failure(_ kind: TaskFailure.Kind, _ text: String) -> TaskOutcome {
+            .failed(TaskFailure(kind: kind, message: text + detail))
+        }
+        switch result.termination {
+        case .timedOut:
+            return failure(.timedOut, "\(name) \(result.explanation(policy: policy)); is there an infinite loop?")
+        case .signaled(SIGXCPU):
+            return failure(.timedOut, "\(name) \(result.explanation(policy: policy)); is there an infinite loop?")
+        case .signaled(let signal):
+            return failure(.crashed(signal: signal), "\(name) \(result.explanation(policy: policy)).")
+        case .outputLimitExceeded, .resultLimitExceeded:
+            return failure(.outputTooLarge, "\(name) \(result.explanation(policy: policy)).")
+        case .failedToStart(let reason):
+            return failure(.noResult, "\(name) could not be started by the grader: \(reason).")
+        case .exited(let status) where status != 0:
+            return failure(.exited(status: status), "\(name) ended the program with exit status \(status) before answering.")
+        case .exited:
+            break
+        }
+        guard let data, !data.isEmpty else {
+            return failure(.noResult, "\(name) ended the program before answering (did it call exit()?).")
+        }
+        guard let response = try? HarnessCoding.decoder().decode(HarnessResponse.self, from: data),
+            response.nonce == nonce, response.task == task, response.output.task == task
+        else {
+            return failure(.malformedResult, "The answer of \(name) could not be read back (it was not this run's answer).")
+        }
+        return .answered(response.output, seconds: response.seconds)
+    }
+
+    /// The run's whole environment: only the Swift runtime's crash backtracer is switched off (it would spend
+    /// the task's time limit; the task already names the function that crashed).
+    static let environment = ["SWIFT_BACKTRACE": "enable=no"]
+
+    /// The Swift name of the function behind `task`.
+    static func functionName(_ task: ExerciseTask) -> String {
+        switch task {
+        case .features: "features(of:)"
+        case .cleanLocation: "cleanLocation(_:)"
+        case .encodeLabels: "encodeLabels(_:)"
+        case .cosineSimilarity: "cosineSimilarity(_:)"
+        case .clusters: "clusters(similarity:threshold:)"
+        case .clusteredSplit: "clusteredSplit(clusters:testFraction:seed:)"
+        case .randomSplit: "randomSplit(count:testFraction:seed:)"
+        case .accuracy: "accuracy(truth:predicted:)"
+        case .reflection: "reflection"
+        }
+    }
+
+    private static func log(_ result: SandboxResult) -> String {
+        let limit = 4096
+        return "stdout:\n" + String(result.stdoutText.prefix(limit)) + "\nstderr:\n" + String(result.stderrText.prefix(limit))
+    }
+
+    /// 128 random bits in hex, from the system generator.
+    private static func makeNonce() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16) }.joined(separator: "-")
+    }
+}

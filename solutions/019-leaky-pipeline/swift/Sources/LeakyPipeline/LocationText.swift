@@ -1,0 +1,40 @@
+/// Reading UniProt "Subcellular location [CC]" texts.
+enum LocationText {
+    /// The location phrases of a text such as
+    /// `SUBCELLULAR LOCATION: Cell membrane {ECO:0000305}; Multi-pass membrane protein. Note=...`.
+    ///
+    /// Evidence tags (`{...}`) are dropped, a `Note=` part runs to the end of its location block, and the
+    /// remaining text splits into phrases at `;`, `.` and line ends.
+    static func locations(in text: String) -> [Substring] {
+        var text = text
+        while let open = text.firstIndex(of: "{"), let close = text[open...].firstIndex(of: "}") {
+            text.removeSubrange(open...close)
+        }
+        var phrases: [Substring] = []
+        for block in text.split(separator: "SUBCELLULAR LOCATION:") {
+            let kept = block.firstRange(of: "Note=").map { block[..<$0.lowerBound] } ?? block
+            for part in kept.split(whereSeparator: { $0 == ";" || $0 == "." || $0 == "\n" }) {
+                let phrase = part.drop { $0 == " " || $0 == "," }
+                if !phrase.isEmpty { phrases.append(phrase) }
+            }
+        }
+        return phrases
+    }
+
+    /// Location phrases (lower case) that mean a membrane protein, alone or followed by more words.
+    private static let membrane = [
+        "cell membrane", "membrane", "cell inner membrane", "cell outer membrane", "multi-pass membrane protein",
+        "single-pass membrane protein", "peripheral membrane protein", "lipid-anchor",
+    ]
+
+    /// The class of one phrase, or `nil` when it names none.
+    static func locationClass(_ phrase: Substring) -> String? {
+        let p = phrase.lowercased()
+        if p.hasPrefix("cytoplasm") || p.hasPrefix("cytosol") { return "cytoplasm" }
+        if p.hasPrefix("secreted") || p.hasPrefix("extracellular space") { return "secreted" }
+        if membrane.contains(where: { p == $0 || p.hasPrefix($0 + " ") || p.hasPrefix($0 + ",") }) {
+            return "membrane"
+        }
+        return nil
+    }
+}
