@@ -18,14 +18,14 @@ import Foundation
 enum SynthEmbeddings {
     static let shared: Float = 0.58
     static let family: Float = 0.22
-    static let location: Float = 0.05
+    static let location: Float = 0.07
     static let composition: Float = 0.06
-    static let signals: Float = 0.05
+    static let signals: Float = 0.03
     static let noiseFloor: Float = 0.012
     static let noisePerDivergence: Float = 0.2
     static let locationSubspace = 6
-    static let locationMean: Double = 1.0
-    static let locationSpread: Double = 0.7
+    static let locationMean: Double = 0.9
+    static let locationSpread: Double = 1.0
 
     /// What the embedding of one protein is built from.
     struct Inputs {
