@@ -7,12 +7,12 @@ import Foundation
 ///   which puts unrelated proteins at cosine about 0.55–0.7;
 /// - a **family** direction (0.22): homologs share it, so members sit at cosine 0.85–0.99, lower for more
 ///   divergent members;
-/// - a **location** vector (0.05) in a 6-dimensional subspace: the class mean plus a family-specific offset of
+/// - a **location** vector (0.07) in a 6-dimensional subspace: the class mean plus a family-specific offset of
 ///   similar size, so location is learnable across families only partly and much better within a family
 ///   (which is what makes random splits look better than clustered ones);
 /// - a **composition** image (0.06): a fixed random linear map of the standardised 21 features (log length and
 ///   the 20 residue fractions), so the vectors carry at least what the route's hand-made features carry;
-/// - **sequence signals** (up to 0.05): directions for transmembrane-helix count and signal peptides actually
+/// - **sequence signals** (up to 0.03): directions for transmembrane-helix count and signal peptides actually
 ///   present in the sequence;
 /// - **noise** (0.012 + 0.2 × divergence): member-specific, the only part homologs do not share.
 enum SynthEmbeddings {
