@@ -1,3 +1,4 @@
+import Foundation
 @testable import BelayData
 
 /// Small private numerics for the synthetic-data tests (BelayLab is written elsewhere).
@@ -148,5 +149,126 @@ enum SynthMath {
             if best == labels[i] { correct += 1 }
         }
         return total > 0 ? Double(correct) / Double(total) : 0
+    }
+}
+
+extension SynthMath {
+    /// Accuracy of an L2-regularised softmax regression (full-batch gradient descent on standardised columns)
+    /// trained on rows where `train` is true and scored on the others.
+    static func softmaxAccuracy(_ x: [[Double]], labels: [Int], train: [Bool], iterations: Int = 300) -> Double {
+        let rows = standardized(x)
+        let width = rows[0].count + 1
+        let data = rows.map { $0 + [1] }
+        var w = [Double](repeating: 0, count: 3 * width)
+        let trainRows = data.indices.filter { train[$0] }
+        let rate = 0.5
+        let lambda = 1e-2
+        var p = [Double](repeating: 0, count: 3)
+        for _ in 0..<iterations {
+            var grad = [Double](repeating: 0, count: 3 * width)
+            for i in trainRows {
+                let r = data[i]
+                for c in 0..<3 {
+                    var z = 0.0
+                    for k in 0..<width { z += w[c * width + k] * r[k] }
+                    p[c] = z
+                }
+                let m = max(p[0], p[1], p[2])
+                let e = p.map { Foundation.exp($0 - m) }
+                let s = e[0] + e[1] + e[2]
+                for c in 0..<3 {
+                    let g = e[c] / s - (labels[i] == c ? 1 : 0)
+                    for k in 0..<width { grad[c * width + k] += g * r[k] }
+                }
+            }
+            let scale = 1 / Double(max(trainRows.count, 1))
+            for j in w.indices { w[j] -= rate * (grad[j] * scale + lambda * w[j]) }
+        }
+        var correct = 0
+        var total = 0
+        for i in data.indices where !train[i] {
+            total += 1
+            var best = 0
+            var bestScore = -Double.infinity
+            for c in 0..<3 {
+                var z = 0.0
+                for k in 0..<width { z += w[c * width + k] * data[i][k] }
+                if z > bestScore {
+                    bestScore = z
+                    best = c
+                }
+            }
+            if best == labels[i] { correct += 1 }
+        }
+        return total > 0 ? Double(correct) / Double(total) : 0
+    }
+}
+
+extension SynthMath {
+    /// Mean k-fold accuracy (fold = row index mod `folds`) of a one-vs-rest ridge classifier on standardised
+    /// columns (closed form, regularisation `lambda × training rows`).
+    static func ridgeAccuracy(_ x: [[Double]], labels: [Int], folds: Int = 5, lambda: Double = 0.05) -> Double {
+        let rows = standardized(x)
+        let p = rows[0].count
+        var accuracies: [Double] = []
+        for fold in 0..<folds {
+            let train = rows.indices.filter { $0 % folds != fold }
+            let test = rows.indices.filter { $0 % folds == fold }
+            var means = [Double](repeating: 0, count: p)
+            var yMean = [0.0, 0.0, 0.0]
+            for i in train {
+                for k in 0..<p { means[k] += rows[i][k] }
+                yMean[labels[i]] += 1
+            }
+            for k in 0..<p { means[k] /= Double(train.count) }
+            for c in 0..<3 { yMean[c] /= Double(train.count) }
+            // Normal equations (A = X'X + λnI, B = X'Y on centred data), solved by Cholesky.
+            var a = [Double](repeating: 0, count: p * p)
+            var b = [Double](repeating: 0, count: p * 3)
+            for i in train {
+                let r = (0..<p).map { rows[i][$0] - means[$0] }
+                for j in 0..<p {
+                    for k in j..<p { a[j * p + k] += r[j] * r[k] }
+                    for c in 0..<3 { b[j * 3 + c] += r[j] * ((labels[i] == c ? 1 : 0) - yMean[c]) }
+                }
+            }
+            for j in 0..<p {
+                for k in 0..<j { a[j * p + k] = a[k * p + j] }
+                a[j * p + j] += lambda * Double(train.count)
+            }
+            var l = [Double](repeating: 0, count: p * p)
+            for j in 0..<p {
+                for k in 0...j {
+                    var s = a[j * p + k]
+                    for m in 0..<k { s -= l[j * p + m] * l[k * p + m] }
+                    l[j * p + k] = j == k ? s.squareRoot() : s / l[k * p + k]
+                }
+            }
+            var w = b
+            for c in 0..<3 {
+                for j in 0..<p {  // forward: L z = b
+                    var s = w[j * 3 + c]
+                    for m in 0..<j { s -= l[j * p + m] * w[m * 3 + c] }
+                    w[j * 3 + c] = s / l[j * p + j]
+                }
+                for j in stride(from: p - 1, through: 0, by: -1) {  // backward: L' w = z
+                    var s = w[j * 3 + c]
+                    for m in (j + 1)..<max(p, j + 1) { s -= l[m * p + j] * w[m * 3 + c] }
+                    w[j * 3 + c] = s / l[j * p + j]
+                }
+            }
+            var correct = 0
+            for i in test {
+                var scores = yMean
+                for k in 0..<p {
+                    let v = rows[i][k] - means[k]
+                    for c in 0..<3 { scores[c] += v * w[k * 3 + c] }
+                }
+                let predicted = (0..<3).max { scores[$0] < scores[$1] } ?? 0
+                if predicted == labels[i] { correct += 1 }
+            }
+            accuracies.append(Double(correct) / Double(max(test.count, 1)))
+        }
+        return accuracies.reduce(0, +) / Double(folds)
     }
 }

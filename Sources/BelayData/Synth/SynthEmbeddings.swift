@@ -7,25 +7,25 @@ import Foundation
 ///   which puts unrelated proteins at cosine about 0.55–0.7;
 /// - a **family** direction (0.22): homologs share it, so members sit at cosine 0.85–0.99, lower for more
 ///   divergent members;
-/// - a **location** vector (0.05) in a 6-dimensional subspace: the class mean plus a family-specific offset of
+/// - a **location** vector (0.07) in a 6-dimensional subspace: the class mean plus a family-specific offset of
 ///   similar size, so location is learnable across families only partly and much better within a family
 ///   (which is what makes random splits look better than clustered ones);
 /// - a **composition** image (0.06): a fixed random linear map of the standardised 21 features (log length and
 ///   the 20 residue fractions), so the vectors carry at least what the route's hand-made features carry;
-/// - **sequence signals** (up to 0.05): directions for transmembrane-helix count and signal peptides actually
+/// - **sequence signals** (up to 0.03): directions for transmembrane-helix count and signal peptides actually
 ///   present in the sequence;
 /// - **noise** (0.012 + 0.2 × divergence): member-specific, the only part homologs do not share.
 enum SynthEmbeddings {
     static let shared: Float = 0.58
     static let family: Float = 0.22
-    static let location: Float = 0.05
+    static let location: Float = 0.07
     static let composition: Float = 0.06
-    static let signals: Float = 0.05
+    static let signals: Float = 0.03
     static let noiseFloor: Float = 0.012
     static let noisePerDivergence: Float = 0.2
     static let locationSubspace = 6
-    static let locationMean: Double = 1.0
-    static let locationSpread: Double = 0.7
+    static let locationMean: Double = 0.9
+    static let locationSpread: Double = 1.0
 
     /// What the embedding of one protein is built from.
     struct Inputs {

@@ -10,7 +10,7 @@ import Foundation
 ///    of members differ from their family). Half of the relocated members also gain the sequence features of their
 ///    new compartment; the others are the label noise real annotations have.
 /// 3. **Sequences** by simulated evolution: an ancestor per family with the H37Rv amino-acid composition, a
-///    log-normal length (median about 280, 50–1500) and its compartment's features (transmembrane helices with
+///    log-normal length (median about 280, 50–1500; multi-pass membrane families 40% longer) and its compartment's features (transmembrane helices with
 ///    positive flanks, Sec/Tat signal peptides with an `AxA` motif, lipoboxes); members descend by
 ///    composition-aware substitutions and indels at a family divergence drawn from 0.03–0.55, jittered per member.
 /// 4. **Names**: accessions, entry names, gene symbols (shared roots within families), locus tags.
@@ -70,13 +70,9 @@ public enum SynthGenerator {
         var familyLocationVectors: [[Double]] = []
         for f in sizes.indices {
             let location = familyLocations[f]
-            let provisional = SynthTopology.draw(for: location, length: 300, rng: &sequenceRNG)
-            let scale: Double = if case .multiPass = provisional { 1.25 } else { 1.0 }
-            let length = SynthSequences.drawLength(rng: &sequenceRNG, scale: scale)
-            let topology: SynthTopology =
-                if case .multiPass = provisional {
-                    SynthTopology.draw(for: .membrane, length: length, rng: &sequenceRNG).withPasses(length: length)
-                } else { provisional }
+            var length = SynthSequences.drawLength(rng: &sequenceRNG)
+            let topology = SynthTopology.draw(for: location, length: length, rng: &sequenceRNG)
+            if case .multiPass = topology { length = min(1500, length * 7 / 5) }  // transporters run longer
             familyTopologies.append(topology)
             ancestors.append(SynthSequences.ancestor(length: length, topology: topology, rng: &sequenceRNG))
             familyDivergence.append(sizes[f] == 1 ? sequenceRNG.uniform(0.0...0.3) : sequenceRNG.uniform(0.03...0.55))
@@ -290,13 +286,5 @@ public enum SynthGenerator {
             geneNames.append(symbol.map { "\($0) \(locus)" } ?? locus)
         }
         return (entries, entryNames, geneNames)
-    }
-}
-
-extension SynthTopology {
-    /// Re-draws a multi-pass helix count bounded by the actual length (other topologies unchanged).
-    fileprivate func withPasses(length: Int) -> SynthTopology {
-        if case .multiPass(let k) = self { return .multiPass(max(2, min(k, length / 40))) }
-        return self
     }
 }

@@ -26,16 +26,16 @@ enum SynthTopology: Sendable, Hashable {
         case .cytoplasm:
             return .cytosolic
         case .membrane:
-            if u < 0.55 {
+            if u < 0.45 {
                 let k = 2 + Int(-log(1.0 - rng.uniform()) * 4.0)
                 return .multiPass(max(2, min(k, 14, length / 40)))
             }
-            if u < 0.78 { return .singlePass }
-            if u < 0.92 { return .lipoprotein }
+            if u < 0.70 { return .singlePass }
+            if u < 0.85 { return .lipoprotein }
             return .peripheral
         case .secreted:
-            if u < 0.72 { return .secSignal }
-            if u < 0.82 { return .tatSignal }
+            if u < 0.80 { return .secSignal }
+            if u < 0.90 { return .tatSignal }
             return .leaderless
         }
     }
@@ -170,7 +170,7 @@ enum SynthSequences {
             set(&r, i, rng.chance(0.5) ? UInt8(ascii: "R") : UInt8(ascii: "K"), .signalN)
             i += 1
         }
-        for _ in 0..<rng.int(in: 9...15) {
+        for _ in 0..<rng.int(in: 10...16) {
             set(&r, i, signalH.draw(&rng), .signalH)
             i += 1
         }
