@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "BelaySandbox", dependencies: ["ExerciseKit"], swiftSettings: settings),
         .target(
             name: "Route019",
-            dependencies: ["BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayReports", "BelayBatch", "BelaySandbox"],
+            dependencies: ["BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayReports", "BelayBatch", "BelaySandbox", "ExerciseKit"],
             resources: [.copy("Resources/019-leaky-pipeline")],
             swiftSettings: settings),
         .target(name: "ExerciseKit", swiftSettings: settings),

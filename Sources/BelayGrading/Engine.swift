@@ -37,6 +37,7 @@ public struct Engine<Context: Sendable>: Sendable {
     ) async -> GradeReport {
         var results: [CheckResult] = []
         var outcomes: [String: Outcome] = [:]
+        var notApplicable = Set<String>()
         var hidden = HiddenSummary()
         let clock = ContinuousClock()
         for spec in rubric.checks {
@@ -48,7 +49,12 @@ public struct Engine<Context: Sendable>: Sendable {
             var result = CheckResult(
                 id: spec.id, title: spec.title, exercise: spec.exercise, outcome: .skipped, pointsEarned: 0,
                 pointsPossible: spec.points, message: "", visibility: spec.visibility)
-            if let blocker = spec.requires.first(where: { outcomes[$0] != .passed }) {
+            if let blocker = spec.requires.first(where: { notApplicable.contains($0) }) {
+                // A check that builds on one that does not apply does not apply either.
+                result.pointsPossible = 0
+                result.flags = [Verdict.notApplicableFlag]
+                result.message = "not applicable: prerequisite '\(blocker)' does not apply to this submission"
+            } else if let blocker = spec.requires.first(where: { outcomes[$0] != .passed }) {
                 let title = rubric.check(blocker)?.title ?? blocker
                 let how = outcomes[blocker].map { $0 == .skipped ? "was skipped" : "did not pass (\($0.rawValue))" }
                     ?? "did not run"
@@ -82,6 +88,7 @@ public struct Engine<Context: Sendable>: Sendable {
                 result.message = "belay has no implementation for check '\(spec.id)' (grader bug; run `validate`)"
             }
             outcomes[spec.id] = result.outcome
+            if result.isNotApplicable { notApplicable.insert(spec.id) }
             results.append(result)
         }
         return GradeReport(

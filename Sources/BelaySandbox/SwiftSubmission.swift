@@ -84,54 +84,31 @@ public struct SwiftSubmissionRunner: Sendable {
     ///
     /// - Throws: ``SwiftBuildError`` when the grader itself cannot work (no toolchain, ExerciseKit broken, disk).
     public func run(package: URL, inputs: [TaskInput]) async throws -> SwiftSubmissionRun {
+        let session = try await open(package: package)
+        for input in inputs {
+            _ = try await session.answer(input)
+        }
+        return session.run
+    }
+
+    /// Builds the package at `package` once and returns a session that answers tasks one at a time, so that a
+    /// grader can choose each task's input from earlier answers (label the student's own cleaned labels, say).
+    ///
+    /// - Throws: ``SwiftBuildError`` when the grader itself cannot work. A compile error is not thrown: the
+    ///   session's `run.compileError` says it, and every task then fails with it.
+    public func open(package: URL) async throws -> SwiftModuleSession {
         let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("belay-submission-\(UUID().uuidString)")
         // Searchable but not listable by others: each run's uid reaches its own folder only.
         try Workspace.makeDirectory(workspace, mode: 0o711)
-        defer { try? FileManager.default.removeItem(at: workspace) }
-
-        let build = try await builder.build(package: package, in: workspace)
-        var run = SwiftSubmissionRun(
-            typeName: build.typeName, compileError: build.problem, responses: [:], logs: [:],
-            limitsNotApplied: build.sandbox?.unappliedLimits ?? [], buildSeconds: build.seconds, runSeconds: 0)
-        guard let executable = build.executable else { return run }
-
-        let start = DispatchTime.now().uptimeNanoseconds
-        for (index, input) in inputs.enumerated() {
-            let task = input.task
-            let directory = workspace.appendingPathComponent("run-\(index)-\(task.rawValue)")
-            try Workspace.makeDirectory(directory, mode: 0o700)
-            let harness = directory.appendingPathComponent("harness")
-            do {
-                try FileManager.default.copyItem(at: executable, to: harness)
-            } catch {
-                throw SwiftBuildError.fileSystem(path: harness.path, message: "\(error)")
-            }
-            chmod(harness.path, 0o755)
-            if let reflection = build.reflection {
-                try Workspace.write(reflection, to: directory.appendingPathComponent(Reflection.fileName))
-            }
-            let nonce = Self.makeNonce()
-            let request: Data
-            do {
-                request = try HarnessCoding.encoder().encode(HarnessRequest(nonce: nonce, input: input))
-            } catch {
-                throw SwiftBuildError.fileSystem(path: "request", message: "cannot encode the request: \(error)")
-            }
-            let (result, data) = await Sandbox.run(
-                executable: harness.path, arguments: [], workingDirectory: directory, environment: Self.environment,
-                stdin: request,
-                policy: runPolicy, resultChannel: true)
-            run.responses[task] = Self.outcome(task: task, result: result, data: data, nonce: nonce, policy: runPolicy)
-            run.logs[task] = Self.log(result)
-            for limit in result.unappliedLimits where !run.limitsNotApplied.contains(limit) {
-                run.limitsNotApplied.append(limit)
-            }
-            try? FileManager.default.removeItem(at: directory)
+        let build: SwiftModuleBuild
+        do {
+            build = try await builder.build(package: package, in: workspace)
+        } catch {
+            try? FileManager.default.removeItem(at: workspace)
+            throw error
         }
-        run.runSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return run
+        return SwiftModuleSession(workspace: workspace, build: build, runPolicy: runPolicy)
     }
-
     /// Turns one sandboxed run into the task's outcome.
     static func outcome(task: ExerciseTask, result: SandboxResult, data: Data?, nonce: String, policy: SandboxPolicy)
         -> TaskOutcome
@@ -188,14 +165,82 @@ public struct SwiftSubmissionRunner: Sendable {
         }
     }
 
-    private static func log(_ result: SandboxResult) -> String {
+    static func log(_ result: SandboxResult) -> String {
         let limit = 4096
         return "stdout:\n" + String(result.stdoutText.prefix(limit)) + "\nstderr:\n" + String(result.stderrText.prefix(limit))
     }
 
     /// 128 random bits in hex, from the system generator.
-    private static func makeNonce() -> String {
+    static func makeNonce() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16) }.joined(separator: "-")
+    }
+}
+
+/// One built student module, answering tasks one sandboxed process at a time. Removes its workspace when released.
+public final class SwiftModuleSession: @unchecked Sendable {
+    /// What has happened so far: build facts, every answered task's outcome and log.
+    public private(set) var run: SwiftSubmissionRun
+    private let workspace: URL
+    private let build: SwiftModuleBuild
+    private let runPolicy: SandboxPolicy
+    private var counter = 0
+
+    init(workspace: URL, build: SwiftModuleBuild, runPolicy: SandboxPolicy) {
+        self.workspace = workspace
+        self.build = build
+        self.runPolicy = runPolicy
+        run = SwiftSubmissionRun(
+            typeName: build.typeName, compileError: build.problem, responses: [:], logs: [:],
+            limitsNotApplied: build.sandbox?.unappliedLimits ?? [], buildSeconds: build.seconds, runSeconds: 0)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: workspace) }
+
+    /// Answers one task in a fresh sandboxed process. A module that did not compile fails every task with the
+    /// compiler's message.
+    ///
+    /// - Throws: ``SwiftBuildError`` only for the grader's own problems (disk, encoding).
+    public func answer(_ input: TaskInput) async throws -> TaskOutcome {
+        let task = input.task
+        guard let executable = build.executable else {
+            let outcome = TaskOutcome.failed(
+                TaskFailure(kind: .noResult, message: "the module did not compile: \(build.problem ?? "unknown error")"))
+            run.responses[task] = outcome
+            return outcome
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        counter += 1
+        let directory = workspace.appendingPathComponent("run-\(counter)-\(task.rawValue)")
+        try Workspace.makeDirectory(directory, mode: 0o700)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let harness = directory.appendingPathComponent("harness")
+        do {
+            try FileManager.default.copyItem(at: executable, to: harness)
+        } catch {
+            throw SwiftBuildError.fileSystem(path: harness.path, message: "\(error)")
+        }
+        chmod(harness.path, 0o755)
+        if let reflection = build.reflection {
+            try Workspace.write(reflection, to: directory.appendingPathComponent(Reflection.fileName))
+        }
+        let nonce = SwiftSubmissionRunner.makeNonce()
+        let request: Data
+        do {
+            request = try HarnessCoding.encoder().encode(HarnessRequest(nonce: nonce, input: input))
+        } catch {
+            throw SwiftBuildError.fileSystem(path: "request", message: "cannot encode the request: \(error)")
+        }
+        let (result, data) = await Sandbox.run(
+            executable: harness.path, arguments: [], workingDirectory: directory,
+            environment: SwiftSubmissionRunner.environment, stdin: request, policy: runPolicy, resultChannel: true)
+        let outcome = SwiftSubmissionRunner.outcome(task: task, result: result, data: data, nonce: nonce, policy: runPolicy)
+        run.responses[task] = outcome
+        run.logs[task] = SwiftSubmissionRunner.log(result)
+        for limit in result.unappliedLimits where !run.limitsNotApplied.contains(limit) {
+            run.limitsNotApplied.append(limit)
+        }
+        run.runSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return outcome
     }
 }

@@ -6,6 +6,11 @@ extension Route019Checks {
         "ex0.features.readable": { context, _ in
             switch context.submission.features {
             case .present(let table):
+                if table.rows.isEmpty {
+                    return .fail(
+                        "features.csv has a header but no rows",
+                        hint: "Write one row per protein whose location cleans to exactly one class.")
+                }
                 return .pass("features.csv has \(plural(table.rows.count, "row"))")
             case .absent(let p), .invalid(let p):
                 return unusable(p)

@@ -13,12 +13,12 @@ public struct Route019Grader: SubmissionGrader {
     public let audience: Audience
     /// Version string recorded in reports.
     public let belayVersion: String
-    /// Grades Swift packages, when set (the CSV route needs none).
-    public let swiftModules: (any SwiftModuleGrading)?
+    /// Grades Swift packages (or says why this machine cannot).
+    public let swiftModules: Result<any SwiftModuleGrading, any Error>
 
     public init(
         reference: Route019Reference, rubric: Rubric, audience: Audience, belayVersion: String,
-        swiftModules: (any SwiftModuleGrading)? = nil
+        swiftModules: Result<any SwiftModuleGrading, any Error> = SwiftRoute.grading()
     ) {
         self.reference = reference
         self.rubric = rubric
@@ -50,18 +50,27 @@ public struct Route019Grader: SubmissionGrader {
     public func grade(submissionAt directory: URL, name: String) async -> GradeReport {
         let submission: Route019Submission
         if Self.isSwiftPackage(directory) {
-            if let swiftModules {
-                submission = await swiftModules.submission(
-                    packageAt: Route019Submission.locateRoot(directory), name: name, reference: reference)
-            } else {
-                submission = Route019Submission.unusable(
-                    name: name,
-                    Problem(location: "Package.swift", message: "Swift packages are not graded in this mode"))
+            switch swiftModules {
+            case .success(let swiftModules):
+                do {
+                    submission = try await swiftModules.submission(
+                        packageAt: Route019Submission.locateRoot(directory), name: name, reference: reference)
+                } catch {
+                    return ungradable(name, "Belay could not grade this Swift package: \(error)")
+                }
+            case .failure(let error):
+                return ungradable(name, "this machine cannot grade Swift packages: \(error)")
             }
         } else {
             submission = Route019Submission.load(directory: directory, name: name)
         }
         return await grade(submission)
+    }
+
+    func ungradable(_ name: String, _ message: String) -> GradeReport {
+        GradeReport.ungradable(
+            submissionName: name, route: rubric.route, routeTitle: rubric.title, message: message, details: "",
+            properties: [Property("belay.version", belayVersion), Property("rubric.sha256", rubric.sha256)])
     }
 
     /// Runs the rubric's checks on an already-loaded submission.

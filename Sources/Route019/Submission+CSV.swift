@@ -270,6 +270,7 @@ extension Route019Submission {
     /// Splits Markdown into answers under headings `## Q1` … `## Q4` (any heading level; "Q1", "Q 1",
     /// "Question 1" all count). An answer runs to the next heading of the same or a higher level.
     public static func reflectionAnswers(markdown: String) -> [Int: String] {
+        let markdown = strippingComments(markdown)
         var answers: [Int: String] = [:]
         var current: Int?
         var currentLevel = 0
@@ -302,6 +303,16 @@ extension Route019Submission {
         }
         flush()
         return answers
+    }
+
+    /// The text without HTML comments: a template's prompts (`<!-- What is data leakage? -->`) are not answers.
+    public static func strippingComments(_ text: String) -> String {
+        var text = text
+        while let open = text.range(of: "<!--") {
+            let close = text.range(of: "-->", range: open.upperBound..<text.endIndex)
+            text.removeSubrange(open.lowerBound..<(close?.upperBound ?? text.endIndex))
+        }
+        return text
     }
 
     static func questionNumber(_ title: String) -> Int? {

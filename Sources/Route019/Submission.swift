@@ -160,6 +160,8 @@ public struct Route019Submission: Sendable {
     public var sha256: String
     /// What the sandbox could not enforce or otherwise wants recorded (Swift route only).
     public var sandboxNotes: String? = nil
+    /// The Swift module's answers to crafted edge cases (Swift route only).
+    public var swiftProbes: SwiftProbes? = nil
 
     /// Metric names the contract requires.
     public static let requiredMetrics = [

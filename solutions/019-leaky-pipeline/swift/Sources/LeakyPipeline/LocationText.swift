@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reading UniProt "Subcellular location [CC]" texts.
 enum LocationText {
     /// The location phrases of a text such as
@@ -36,5 +38,20 @@ enum LocationText {
             return "membrane"
         }
         return nil
+    }
+
+    /// Gene Ontology cellular-component names that name a class; every other GO term does not vote.
+    static let goClasses: [String: String] = [
+        "cytosol": "cytoplasm", "cytoplasm": "cytoplasm",
+        "plasma membrane": "membrane", "membrane": "membrane", "cell outer membrane": "membrane",
+        "extracellular region": "secreted", "extracellular space": "secreted",
+    ]
+
+    /// The term names of a GO list such as `plasma membrane [GO:0005886]; cytosol [GO:0005829]`.
+    static func goTermNames(in text: String) -> [String] {
+        text.split(separator: ";").map { term in
+            let name = term.range(of: "[GO:").map { term[..<$0.lowerBound] } ?? term[...]
+            return name.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }
     }
 }

@@ -15,7 +15,10 @@ public struct Solution: LeakyPipelineExercises {
     }
 
     public func cleanLocation(_ uniprotText: String) -> String? {
-        let classes = Set(LocationText.locations(in: uniprotText).compactMap(LocationText.locationClass))
+        let classes =
+            uniprotText.contains("[GO:")
+            ? Set(LocationText.goTermNames(in: uniprotText).compactMap { LocationText.goClasses[$0.lowercased()] })
+            : Set(LocationText.locations(in: uniprotText).compactMap(LocationText.locationClass))
         return classes.count == 1 ? classes.first : nil
     }
 
