@@ -36,7 +36,10 @@ public enum TerminalReport {
     /// The honest one-paragraph summary, e.g. `12 of 14 visible checks passed (31/40 pts); 5 hidden checks
     /// worth 8 points run only when the instructor grades.`
     public static func summary(_ report: GradeReport) -> String {
-        let total = report.results.count
+        // Checks that do not apply to this submission (a notebook check without a notebook) are not counted.
+        let applicable = report.results.filter { !$0.isNotApplicable }
+        let total = applicable.count
+        let notApplicable = report.results.count - total
         let hiddenExists = report.hidden.count > 0
         let noun = hiddenExists ? "visible checks" : "checks"
         let pts = "(\(Points.format(report.pointsEarned))/\(Points.format(report.pointsPossible)) pts)"
@@ -52,8 +55,12 @@ public enum TerminalReport {
             if report.errorCount > 0 {
                 problems.append("\(report.errorCount) could not be evaluated")
             }
-            if report.skippedCount > 0 { problems.append("\(report.skippedCount) skipped") }
+            let skipped = applicable.filter { $0.outcome == .skipped }.count
+            if skipped > 0 { problems.append("\(skipped) skipped") }
             if !problems.isEmpty { text += " " + problems.joined(separator: ", ").capitalizedFirst + "." }
+        }
+        if notApplicable > 0 {
+            text += " \(notApplicable) \(notApplicable == 1 ? "check does" : "checks do") not apply to this submission."
         }
         if hiddenExists {
             let checks = report.hidden.count == 1 ? "1 hidden check" : "\(report.hidden.count) hidden checks"

@@ -351,6 +351,12 @@ public protocol LeakyPipelineExercises {
     ///   `Lipid-anchor`;
     /// - secreted: `Secreted` (also `Secreted, cell wall`), `Extracellular space`;
     /// - anything else (e.g. `Cell wall`, `Periplasm`) names no class.
+    ///
+    /// Some datasets (the embedded H37Rv one among them) give Gene Ontology cellular-component terms instead,
+    /// as `plasma membrane [GO:0005886]; cytosol [GO:0005829]`. Then each `;`-separated term's name (before
+    /// ` [GO:`) is matched exactly: `cytosol`, `cytoplasm` → cytoplasm; `plasma membrane`, `membrane`,
+    /// `cell outer membrane` → membrane; `extracellular region`, `extracellular space` → secreted; every other
+    /// term (`cytoplasmic side of plasma membrane`, `ribosome`, `cell wall` …) names no class.
     func cleanLocation(_ uniprotText: String) -> String?
 
     /// Ex1: the integer code of every class: the distinct labels sorted, numbered `0, 1, ..., k-1`.
