@@ -89,12 +89,23 @@ public enum Sandbox {
                 namespaces.append("-m")
                 // Runs as root inside the new mount namespace (private propagation), then execs the rest.
                 let size = max(policy.maxFileBytes, 1 << 20)
-                let script = "for d in /tmp /var/tmp /dev/shm; do if [ -d $d ]; then "
-                    + "\(mount) -t tmpfs -o size=\(size),mode=1777,nosuid,nodev tmpfs $d || exit 125; fi; done; exec \"$@\""
+                var script = "for d in /tmp /var/tmp /dev/shm; do if [ -d $d ]; then "
+                    + "\(mount) -t tmpfs -o size=\(size),mode=1777,nosuid,nodev tmpfs $d || exit 125; fi; done; "
+                let hidden = Self.hideable(policy.hiddenPaths, workingDirectory: workingDirectory.path)
+                for path in hidden {
+                    let quoted = "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+                    script += "if [ -d \(quoted) ]; then \(mount) -t tmpfs -o size=4k,mode=0555,ro,nosuid,nodev tmpfs \(quoted) || exit 125; "
+                        + "elif [ -e \(quoted) ]; then \(mount) --bind /dev/null \(quoted) || exit 125; fi; "
+                }
+                script += "exec \"$@\""
                 mountScript = [shell, "-c", script, "belay-sandbox"]
                 applied.append("private /tmp, /var/tmp and /dev/shm")
+                if !hidden.isEmpty { applied.append("hidden from the run: " + hidden.joined(separator: ", ")) }
             } else {
                 unapplied.append("private temporary folders: unshare -m not permitted; /tmp is shared")
+                if !policy.hiddenPaths.isEmpty {
+                    unapplied.append("hiding grader folders (\(policy.hiddenPaths.count)): no mount namespace")
+                }
             }
         }
         if let unshare = host.networkIsolation ?? (host.mountIsolation ? HostCapabilities.findTool("unshare") : nil),
@@ -236,5 +247,28 @@ actor SandboxUserPool {
         } else {
             free.append(uid)
         }
+    }
+}
+
+extension Sandbox {
+    /// System folders a run needs; a hidden path that is one of them or contains one is not hidden.
+    static let essentialPaths = [
+        "/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/proc", "/dev", "/sys", "/opt/swift", "/tmp",
+        "/var/tmp",
+    ]
+
+    /// The paths of `paths` that can be hidden without hiding the system or the run's own folder.
+    static func hideable(_ paths: [String], workingDirectory: String) -> [String] {
+        var result: [String] = []
+        let keep = essentialPaths + [workingDirectory]
+        for raw in paths {
+            let path = URL(fileURLWithPath: raw).standardizedFileURL.path
+            guard path != "/", !path.isEmpty, !result.contains(path) else { continue }
+            let coversEssential = keep.contains { $0 == path || $0.hasPrefix(path + "/") }
+            let insideTemporary = path.hasPrefix("/tmp/") || path.hasPrefix("/var/tmp/") || path.hasPrefix("/dev/shm/")
+            if coversEssential || insideTemporary { continue }
+            result.append(path)
+        }
+        return result
     }
 }

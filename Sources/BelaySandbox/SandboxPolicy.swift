@@ -30,6 +30,11 @@ public struct SandboxPolicy: Sendable, Hashable {
     /// folders for the run (a mount namespace, where permitted). The run then sees only its own working
     /// directory of the real `/tmp`, through its current directory: pass paths relative to it.
     public var privateTemporaryDirectories: Bool
+    /// Folders (and files) the run must not see even where they are world-readable: the grader's rubric and data,
+    /// the class folder with other students' work, Belay's own tree. Each is covered by an empty read-only folder
+    /// (or `/dev/null`) in the run's mount namespace. Paths that hold the system or the run itself are ignored.
+    /// Needs the mount namespace of ``privateTemporaryDirectories``.
+    public var hiddenPaths: [String] = []
 
     /// Creates a policy.
     public init(

@@ -75,6 +75,8 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
     public func submission(packageAt directory: URL, name: String, reference: Route019Reference) async throws
         -> Route019Submission
     {
+        var runner = self.runner
+        runner.runPolicy.hiddenPaths = await hiddenPaths(submission: directory, reference: reference)
         let session = try await runner.open(package: directory)
         var submission = Route019Submission.unusable(
             name: name, Problem(location: "module", message: "was not asked"))
@@ -283,6 +285,24 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
             (notes.isEmpty ? "all limits applied" : "not applied: " + notes.joined(separator: "; "))
             + String(format: "; build %.1f s, run %.1f s", session.run.buildSeconds, session.run.runSeconds)
         return submission
+    }
+
+    /// What a student's process must not see although it may be world-readable: the rubric, the data, the class
+    /// folder (other students), Belay's own tree (reference solutions), the grader's working folder and home.
+    /// Folders holding the Swift toolchain stay visible (the module links its runtime).
+    func hiddenPaths(submission: URL, reference: Route019Reference) async -> [String] {
+        var paths: [String] = []
+        if let rubric = try? Route019Grader.defaultRubricURL() { paths.append(rubric.deletingLastPathComponent().path) }
+        paths.append(URL(fileURLWithPath: reference.dataset.sheetPath).deletingLastPathComponent().path)
+        paths.append(URL(fileURLWithPath: reference.dataset.embeddingPath).deletingLastPathComponent().path)
+        paths.append(submission.standardizedFileURL.deletingLastPathComponent().path)
+        // Belay's source tree: Sources/Route019/<this file> → the package root.
+        paths.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path)
+        if let executable = Bundle.main.executableURL { paths.append(executable.deletingLastPathComponent().path) }
+        paths.append(FileManager.default.currentDirectoryPath)
+        if let home = ProcessInfo.processInfo.environment["HOME"] { paths.append(home) }
+        let toolchain = URL(fileURLWithPath: await runner.builder.toolchain.swiftc).resolvingSymlinksInPath().path
+        return paths.filter { !toolchain.hasPrefix($0 + "/") }
     }
 
     /// Fits the reference classifier on the training rows and returns the test rows' truth and predictions.
