@@ -85,5 +85,6 @@ let package = Package(
         .testTarget(name: "BelaySandboxTests", dependencies: ["BelaySandbox", "ExerciseKit", "BelayTestSupport"],
                     swiftSettings: settings),
         .testTarget(name: "Route019Tests", dependencies: ["Route019", "BelayTestSupport"], swiftSettings: settings),
+        .testTarget(name: "BelayCLITests", dependencies: ["belay", "BelayTestSupport"], swiftSettings: settings),
     ]
 )

@@ -1,0 +1,184 @@
+import BelayTestSupport
+import Foundation
+import Testing
+
+/// End-to-end tests of the built `belay` binary: arguments, exit codes, files written, and robustness to hostile
+/// submissions.
+@Suite("belay command line", .serialized)
+struct CLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The `belay` binary built next to the test bundle.
+    static var binary: URL {
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("belay"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("belay"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("belay"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func belay(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A copy of the CSV reference solution in a temporary folder.
+    static func solutionCopy(in directory: TemporaryDirectory, name: String = "student") throws -> URL {
+        let target = directory.file(name)
+        try FileManager.default.copyItem(at: root.appendingPathComponent("solutions/019-leaky-pipeline"), to: target)
+        try? FileManager.default.removeItem(at: target.appendingPathComponent("swift"))
+        return target
+    }
+
+    static let schema = root.deletingLastPathComponent().appendingPathComponent("shared/schemas/jenkins-junit-10.xsd")
+
+    /// Validates a JUnit file against the Jenkins schema with xmllint (when both are available).
+    static func validate(_ junit: URL) throws {
+        guard FileManager.default.fileExists(atPath: schema.path),
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/xmllint")
+        else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+        process.arguments = ["--noout", "--schema", schema.path, junit.path]
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(junit.lastPathComponent) does not validate: \(message)")
+    }
+
+    @Test func checkOnTheReferenceSolutionExitsZeroAndIsHonestAboutHiddenChecks() throws {
+        let run = try Self.belay(["check", Self.root.appendingPathComponent("solutions/019-leaky-pipeline").path])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let words = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains("3 hidden checks worth 6 more points"), "\(run.stdout)")
+        #expect(!run.stdout.contains("\u{1B}["), "no colour when NO_COLOR is set / not a terminal")
+    }
+
+    @Test func brokenSubmissionExitsOneWithValidReproducibleReports() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let student = try Self.solutionCopy(in: directory)
+        // Hostile text: control characters, a CDATA terminator, invalid UTF-8 and a megabyte of answer.
+        var reflection = Data("## Q1\nLeakage \u{1B}[31m]]> is when test data reach training.\u{7}\n## Q2\n".utf8)
+        reflection.append(contentsOf: [0xff, 0xfe, 0x41])
+        reflection.append(Data(String(repeating: "homology ", count: 120_000).utf8))
+        try reflection.write(to: student.appendingPathComponent("reflection.md"))
+        try Data("name,value\nleakage_accuracy,NaN\n".utf8).write(to: student.appendingPathComponent("metrics.csv"))
+        var outputs: [Data] = []
+        for i in 0..<2 {
+            let junit = directory.file("junit-\(i).xml"), json = directory.file("report-\(i).json")
+            let gradescope = directory.file("results-\(i).json")
+            let run = try Self.belay([
+                "check", student.path, "--junit", junit.path, "--json", json.path, "--gradescope", gradescope.path,
+                "--reproducible",
+            ])
+            #expect(run.status == 1, "\(run.stdout)\n\(run.stderr)")
+            #expect(run.stdout.contains("metrics.csv"))
+            try Self.validate(junit)
+            outputs.append(try Data(contentsOf: junit) + Data(contentsOf: json) + Data(contentsOf: gradescope))
+            let parsed = try JSONSerialization.jsonObject(with: Data(contentsOf: gradescope)) as? [String: Any]
+            #expect(parsed?["tests"] != nil)
+        }
+        #expect(outputs[0] == outputs[1], "--reproducible reports differ between runs")
+    }
+
+    @Test func usageErrorsExit64() throws {
+        #expect(try Self.belay(["check"]).status == 64)
+        #expect(try Self.belay(["reference", "--out", "/tmp/x", "--threshold", "2"]).status == 64)
+        #expect(try Self.belay(["check", "/nonexistent/submission"]).status == 64)
+        #expect(try Self.belay(["grade", "/nonexistent", "--out", "/tmp/y"]).status == 64)
+        let badRubric = try TemporaryDirectory()
+        defer { badRubric.cleanup() }
+        try Data("route: x\nchecks:\n  - id: [\n".utf8).write(to: badRubric.file("r.yaml"))
+        let run = try Self.belay([
+            "check", Self.root.appendingPathComponent("solutions/019-leaky-pipeline").path, "--rubric",
+            badRubric.file("r.yaml").path,
+        ])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("r.yaml:"), "the rubric error names the file and line: \(run.stderr)")
+    }
+
+    @Test func referenceAndDataCommandsWriteTheirFiles() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let synth = try Self.belay([
+            "data", "synth", "--out", directory.file("data").path, "--proteins", "400", "--labeled", "150", "--dim", "32",
+        ])
+        #expect(synth.status == 0, "\(synth.stderr)")
+        let reference = try Self.belay([
+            "reference", "--data", directory.file("data").path, "--out", directory.file("ref").path, "--seed", "3",
+        ])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        #expect(reference.stdout.contains("Clusters at cosine > 0.8 (from the route's default)"))
+        for file in ["features.csv", "label_encoding.csv", "clusters.csv", "splits.csv", "metrics.csv"] {
+            #expect(FileManager.default.fileExists(atPath: directory.file("ref/\(file)").path), "\(file) missing")
+        }
+        let info = try Self.belay(["data", "info", "--thresholds", "0.8", "0.9"])
+        #expect(info.status == 0)
+        #expect(info.stdout.contains("recommends a threshold of 0.9"))
+        // The reference submission of generated data passes its own visible checks on that data.
+        try FileManager.default.copyItem(
+            at: Self.root.appendingPathComponent("solutions/019-leaky-pipeline/reflection.md"),
+            to: directory.file("ref/reflection.md"))
+        let check = try Self.belay(["check", directory.file("ref").path, "--data", directory.file("data").path, "--instructor"])
+        #expect(check.status == 0, "\(check.stdout)")
+    }
+
+    @Test func gradeWritesTheGradebookAndSkipsUnchangedStudents() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let klass = directory.file("class")
+        try FileManager.default.createDirectory(at: klass, withIntermediateDirectories: true)
+        _ = try Self.solutionCopy(in: directory, name: "class/alice")
+        let bob = try Self.solutionCopy(in: directory, name: "class/bob")
+        try FileManager.default.removeItem(at: bob.appendingPathComponent("splits.csv"))
+        try Data("not a zip".utf8).write(to: klass.appendingPathComponent("carol.zip"))
+        try Data("notes".utf8).write(to: klass.appendingPathComponent("README.txt"))
+        let out = directory.file("out")
+        let first = try Self.belay(["grade", klass.path, "--out", out.path, "--jobs", "2", "--reproducible"])
+        #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
+        let gradebook = try String(contentsOf: out.appendingPathComponent("gradebook.csv"), encoding: .utf8)
+        let lines = gradebook.split(whereSeparator: \.isNewline)
+        #expect(lines.count == 5, "\(gradebook)")  // header, points possible, alice, bob, carol
+        #expect(lines.contains { $0.hasPrefix("carol,error") })
+        #expect(lines.contains { $0.hasPrefix("alice,graded") })
+        try Self.validate(out.appendingPathComponent("junit.xml"))
+        try Self.validate(out.appendingPathComponent("alice/junit.xml"))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("item-analysis.csv").path))
+        let second = try Self.belay(["grade", klass.path, "--out", out.path, "--reproducible"])
+        #expect(second.stdout.contains("cached"), "\(second.stdout)")
+        #expect(try String(contentsOf: out.appendingPathComponent("gradebook.csv"), encoding: .utf8) == gradebook)
+    }
+}
