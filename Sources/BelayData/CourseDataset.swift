@@ -137,8 +137,10 @@ extension CourseDataset {
             reason = meta["threshold_reason"] as? String
         }
 
+        // Unpacking and opening the embeddings (zlib, HDF5) overlaps with parsing the sheet (libxml2).
+        let opening = OpeningReader(path: embeddingURL.path)
         let (proteins, source) = try readSheet(at: sheetURL, sheetName: sheetName)
-        let reader = try HDF5EmbeddingReader(path: embeddingURL.path)
+        let reader = try opening.wait()
         let available = Set(reader.ids)
         var seen = Set<String>()
         let wanted = proteins.map(\.id).filter { available.contains($0) && seen.insert($0).inserted }
@@ -201,5 +203,25 @@ extension CourseDataset {
                     givenLocation: (given?.isEmpty ?? true) ? nil : given, row: r + 1))
         }
         return (proteins, source)
+    }
+}
+
+/// Opens an embedding file on another thread; `wait()` hands the reader over once it is open.
+///
+/// The reader is used by one thread at a time: the opening thread until `wait()` returns, the caller after.
+private final class OpeningReader: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<HDF5EmbeddingReader, any Error> = .failure(CancellationError())
+
+    init(path: String) {
+        Thread.detachNewThread { [self] in
+            result = Result { try HDF5EmbeddingReader(path: path) }
+            done.signal()
+        }
+    }
+
+    func wait() throws -> HDF5EmbeddingReader {
+        done.wait()
+        return try result.get()
     }
 }

@@ -12,6 +12,15 @@ enum BLAS {
                     1, a, blas(k), b, blas(k), 0, c, blas(n))
     }
 
+    /// `c (m x n) = aᵀ · b` for row-major `a (k x m)` and `b (k x n)`, `Float`.
+    static func sgemmAtB(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
+                         m: Int, n: Int, k: Int) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else { c.update(repeating: 0, count: m * n); return }
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, blas(m), blas(n), blas(k),
+                    1, a, blas(m), b, blas(n), 0, c, blas(n))
+    }
+
     /// Upper triangle (including the diagonal) of `c (n x n) = a (n x k) * a^T`, row-major `Float`.
     static func syrkUpper(_ a: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>, n: Int, k: Int) {
         guard n > 0 else { return }
@@ -38,4 +47,17 @@ enum BLAS {
         precondition(x <= Int(blasint.max), "matrix dimension \(x) exceeds the BLAS integer range")
         return blasint(x)
     }
+}
+
+/// Thread control of the BLAS underneath the lab (OpenBLAS).
+public enum BLASThreads {
+    /// Sets how many threads one BLAS call may use. Belay runs its own work in parallel (experiments, students),
+    /// so it asks for one thread per call unless `OPENBLAS_NUM_THREADS` says otherwise; OpenBLAS reads that variable
+    /// only when it loads, which is why this call exists.
+    public static func set(_ count: Int) {
+        openblas_set_num_threads(Int32(max(1, count)))
+    }
+
+    /// The number of threads one BLAS call may use now.
+    public static var current: Int { Int(openblas_get_num_threads()) }
 }

@@ -111,26 +111,56 @@ public func thresholdClusters(_ m: EmbeddingMatrix, threshold: Float, blockRows:
     let n = m.count, d = m.dimension
     let block = max(1, blockRows)
     let normalized = m.normalizedRows()
-    var uf = UnionFind(count: n)
-    var edges = 0
-    var buffer = [Float](repeating: 0, count: min(block, max(n, 1)) * max(n, 1))
+    let blockStarts = Array(stride(from: 0, to: n, by: block))
+    // Blocks are independent: each worker takes every `workers`-th block (the first blocks are the widest, so this
+    // balances the work), unions its edges into a private union–find, and the forests are merged at the end.
+    let workers = max(1, min(ParallelWork.coreCount, blockStarts.count))
+    let forests = UnsafeMutablePointer<UnionFind>.allocate(capacity: workers)
+    let edgeCounts = UnsafeMutablePointer<Int>.allocate(capacity: workers)
+    defer {
+        forests.deinitialize(count: workers)
+        forests.deallocate()
+        edgeCounts.deallocate()
+    }
+    for w in 0..<workers {
+        (forests + w).initialize(to: UnionFind(count: n))
+        edgeCounts[w] = 0
+    }
+    let shared = ParallelWork.Pointers(forests: forests, edgeCounts: edgeCounts)
     normalized.values.withUnsafeBufferPointer { a in
-        buffer.withUnsafeMutableBufferPointer { c in
-            guard let aBase = a.baseAddress, let cBase = c.baseAddress else { return }
-            var r0 = 0
-            while r0 < n {
-                let rows = min(block, n - r0), cols = n - r0
-                // c (rows x cols) = rows r0..<r0+rows  ·  (rows r0..<n)^T
-                BLAS.gemmABt(aBase + r0 * d, aBase + r0 * d, into: cBase, m: rows, n: cols, k: d)
-                for li in 0..<rows {
-                    let line = cBase + li * cols
-                    for lj in (li + 1)..<cols where line[lj] > threshold {
-                        edges += 1
-                        uf.union(r0 + li, r0 + lj)
+        guard let aBase = a.baseAddress else { return }
+        let matrix = ParallelWork.ReadOnly(pointer: aBase)
+        ParallelWork.run(workers) { w in
+            var uf = UnionFind(count: n)
+            var edges = 0
+            var buffer = [Float](repeating: 0, count: min(block, n) * n)
+            buffer.withUnsafeMutableBufferPointer { c in
+                guard let cBase = c.baseAddress else { return }
+                for b in stride(from: w, to: blockStarts.count, by: workers) {
+                    let r0 = blockStarts[b]
+                    let rows = min(block, n - r0), cols = n - r0
+                    // c (rows x cols) = rows r0..<r0+rows  ·  (rows r0..<n)^T
+                    BLAS.gemmABt(matrix.pointer + r0 * d, matrix.pointer + r0 * d, into: cBase, m: rows, n: cols, k: d)
+                    for li in 0..<rows {
+                        let line = cBase + li * cols
+                        for lj in (li + 1)..<cols where line[lj] > threshold {
+                            edges += 1
+                            uf.union(r0 + li, r0 + lj)
+                        }
                     }
                 }
-                r0 += rows
             }
+            shared.forests[w] = uf
+            shared.edgeCounts[w] = edges
+        }
+    }
+    var uf = forests[0]
+    var edges = edgeCounts[0]
+    for w in 1..<workers {
+        edges += edgeCounts[w]
+        for i in 0..<n {
+            let root = forests[w].find(i)
+            if root != i { uf.union(i, root) }
         }
     }
     return Clustering(canonicalLabels: uf.canonicalLabels(), edgeCount: edges)

@@ -59,6 +59,54 @@ public struct SequenceFeatures: Sendable, Equatable, Hashable {
 ///
 /// - Complexity: O(n) in the number of characters.
 public func sequenceFeatures(_ sequence: String) -> SequenceFeatures {
+    // Fast path: plain ASCII (every real sequence), one table lookup per byte.
+    var copy = sequence
+    if let fast = copy.withUTF8({ asciiFeatures($0) }) { return fast }
+    return unicodeFeatures(sequence)
+}
+
+/// Byte classes for `asciiFeatures`: 0...19 amino-acid index, 20 other residue, 21 whitespace, 22 `*`, 23 non-ASCII.
+private let byteClass: [UInt8] = {
+    var table = [UInt8](repeating: 20, count: 256)
+    for b in 128..<256 { table[b] = 23 }
+    for b: UInt8 in [9, 10, 11, 12, 13, 32] { table[Int(b)] = 21 }
+    table[Int(UInt8(ascii: "*"))] = 22
+    for (i, letter) in AminoAcids.standard.enumerated() {
+        guard let ascii = letter.asciiValue else { continue }
+        table[Int(ascii)] = UInt8(i)
+        table[Int(ascii) + 32] = UInt8(i)  // lower case
+    }
+    return table
+}()
+
+/// The same rules as `unicodeFeatures` over ASCII bytes; nil when a byte is not ASCII.
+private func asciiFeatures(_ bytes: UnsafeBufferPointer<UInt8>) -> SequenceFeatures? {
+    var counts = [Int](repeating: 0, count: 20)
+    var length = 0
+    var pendingStar = false
+    for byte in bytes {
+        let c = byteClass[Int(byte)]
+        switch c {
+        case 21: continue
+        case 23: return nil
+        case 22:
+            if pendingStar { length += 1 }
+            pendingStar = true
+            continue
+        default:
+            if pendingStar {
+                length += 1
+                pendingStar = false
+            }
+            length += 1
+            if c < 20 { counts[Int(c)] += 1 }
+        }
+    }
+    return SequenceFeatures(length: length, counts: counts)
+}
+
+/// Features over Unicode scalars (any text: non-ASCII whitespace is ignored, other characters count to length).
+private func unicodeFeatures(_ sequence: String) -> SequenceFeatures {
     var counts = [Int](repeating: 0, count: AminoAcids.standard.count)
     var length = 0
     var pendingStar = false  // a `*` seen but not yet counted: it is terminal unless a residue follows

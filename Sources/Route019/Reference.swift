@@ -112,17 +112,34 @@ public final class Route019Reference: Sendable {
         var dropped: [(id: String, reason: String)] = []
         var seen = Set<String>()
         var summary = CleaningSummary()
-        for protein in dataset.proteins where seen.insert(protein.id).inserted {
-            let outcome: LabelOutcome
-            switch dataset.locationSource {
-            case .uniprot: outcome = cleaner.clean(uniprotLocation: protein.locationText)
-            case .geneOntology: outcome = cleaner.clean(goTerms: protein.locationText)
+        // Cleaning and counting are independent per protein: done on all cores, then assembled in sheet order.
+        let proteins = dataset.proteins
+        let source = dataset.locationSource
+        let perProtein = Mutex([(LabelOutcome, SequenceFeatures)?](repeating: nil, count: proteins.count))
+        let chunk = 256
+        DispatchQueue.concurrentPerform(iterations: (proteins.count + chunk - 1) / chunk) { c in
+            let range = (c * chunk)..<min(proteins.count, (c + 1) * chunk)
+            let local = range.map { i -> (LabelOutcome, SequenceFeatures) in
+                let p = proteins[i]
+                let outcome =
+                    source == .uniprot
+                    ? cleaner.clean(uniprotLocation: p.locationText) : cleaner.clean(goTerms: p.locationText)
+                return (outcome, sequenceFeatures(p.sequence))
             }
+            perProtein.withLock { slots in for (offset, i) in range.enumerated() { slots[i] = local[offset] } }
+        }
+        let computed = perProtein.withLock { $0 }
+        for (i, protein) in proteins.enumerated() where seen.insert(protein.id).inserted {
+            let (outcome, proteinFeatures) =
+                computed[i]
+                ?? (source == .uniprot
+                    ? cleaner.clean(uniprotLocation: protein.locationText) : cleaner.clean(goTerms: protein.locationText),
+                    sequenceFeatures(protein.sequence))
             switch outcome {
             case .label(let label):
                 ids.append(protein.id)
                 labels.append(label)
-                features.append(sequenceFeatures(protein.sequence))
+                features.append(proteinFeatures)
                 summary.kept[label, default: 0] += 1
             case .ambiguous(let classes):
                 dropped.append((protein.id, "ambiguous: " + classes.joined(separator: ", ")))
@@ -182,18 +199,33 @@ public final class Route019Reference: Sendable {
         let base = Route019Reference.featureMatrix(features, leakedCodes: nil)
         let leaked = Route019Reference.featureMatrix(features, leakedCodes: codes)
         let embeddingValues = aligned.values.map(Double.init)
+        let n = ids.count
+        // The four experiments are independent: fit them on all cores (BLAS runs one thread per call).
+        let experiments: [@Sendable () -> Scores] = [
+            { trainAndScore(features: leaked, rows: n, columns: 22, labels: codes, classCount: k, isTest: featureIsTest) },
+            { trainAndScore(features: base, rows: n, columns: 21, labels: codes, classCount: k, isTest: featureIsTest) },
+            {
+                trainAndScore(
+                    features: embeddingValues, rows: aligned.count, columns: aligned.dimension, labels: alignedCodes,
+                    classCount: k, isTest: randomIsTest)
+            },
+            {
+                trainAndScore(
+                    features: embeddingValues, rows: aligned.count, columns: aligned.dimension, labels: alignedCodes,
+                    classCount: k, isTest: clusteredIsTest)
+            },
+        ]
+        let scores = Mutex([Scores?](repeating: nil, count: experiments.count))
+        DispatchQueue.concurrentPerform(iterations: experiments.count) { i in
+            let result = experiments[i]()
+            scores.withLock { $0[i] = result }
+        }
+        let finished = scores.withLock { $0.compactMap { $0 } }
+        // concurrentPerform returns after every iteration ran; the fallback only keeps this free of force-unwraps.
+        let s = finished.count == experiments.count ? finished : experiments.map { $0() }
         self.figures = RouteFigures(
-            leakage: trainAndScore(
-                features: leaked, rows: ids.count, columns: 22, labels: codes, classCount: k, isTest: featureIsTest),
-            baseline: trainAndScore(
-                features: base, rows: ids.count, columns: 21, labels: codes, classCount: k, isTest: featureIsTest),
-            majority: majorityBaseline(labels: codes, isTest: featureIsTest, classCount: k),
-            randomSplit: trainAndScore(
-                features: embeddingValues, rows: aligned.count, columns: aligned.dimension, labels: alignedCodes,
-                classCount: k, isTest: randomIsTest),
-            clusteredSplit: trainAndScore(
-                features: embeddingValues, rows: aligned.count, columns: aligned.dimension, labels: alignedCodes,
-                classCount: k, isTest: clusteredIsTest))
+            leakage: s[0], baseline: s[1], majority: majorityBaseline(labels: codes, isTest: featureIsTest, classCount: k),
+            randomSplit: s[2], clusteredSplit: s[3])
     }
 
     /// Row-major features: 21 columns, plus the encoded label as a 22nd when `leakedCodes` is given.

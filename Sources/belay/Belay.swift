@@ -1,10 +1,32 @@
 import ArgumentParser
+import BelayLab
+import Foundation
 
 /// Belay's version, recorded in every report.
 let belayVersion = "0.1.0"
 
 @main
 struct Belay: AsyncParsableCommand {
+    static func main() async {
+        // Belay parallelizes across experiments and students itself; one BLAS thread per call avoids
+        // oversubscribing the cores (OPENBLAS_NUM_THREADS, when set, wins).
+        if let value = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"], let n = Int(value) {
+            BLASThreads.set(n)
+        } else {
+            BLASThreads.set(1)
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "belay",
         abstract: "Grade 'The Leaky Pipeline' (Route 019): data leakage in protein machine learning.",

@@ -15,7 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
             one thread on both sides (OPENBLAS_NUM_THREADS=1) unless --threads says otherwise.
             """)
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Generated dataset sizes (proteins; a third of them labelled).")
+    @Option(name: .long, parsing: .upToNextOption, help: "Generated dataset sizes (proteins, all of them labelled, so every step runs at that size).")
     var sizes: [Int] = [1000, 4000]
 
     @Option(name: .long, help: "Python interpreter with numpy, scipy, scikit-learn, h5py, openpyxl.")
@@ -35,6 +35,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         setenv("OPENBLAS_NUM_THREADS", String(threads), 1)
+        BLASThreads.set(threads)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("belay-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -46,7 +47,7 @@ struct BenchCommand: AsyncParsableCommand {
             let dir = scratch.appendingPathComponent("synth-\(n)")
             var config = SynthConfig()
             config.proteins = n
-            config.labeled = max(10, n / 3)
+            config.labeled = n
             config.dimension = 1024
             try SynthGenerator.generate(config).write(to: dir)
             datasets.append(("synthetic \(n) (1024-d)", dir))
