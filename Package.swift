@@ -34,6 +34,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // MARK: Libraries
+        .target(name: "BelayChecksum", swiftSettings: settings),
         .target(
             name: "BelayFormats",
             dependencies: ["CHDF5", "CLibXML2", "CZlibShim", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
@@ -41,22 +42,26 @@ let package = Package(
         .target(name: "BelayLab", dependencies: ["CBLAS"], swiftSettings: settings),
         .target(
             name: "BelayData",
-            dependencies: ["BelayFormats", "BelayLab"],
+            dependencies: ["BelayFormats", "BelayLab", "BelayChecksum"],
             resources: [.copy("Resources/mtb-h37rv")],
             swiftSettings: settings),
         .target(
             name: "BelayGrading",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["BelayChecksum", .product(name: "Yams", package: "Yams")],
             swiftSettings: settings),
         .target(name: "BelayReports", dependencies: ["BelayGrading"], swiftSettings: settings),
         .target(
             name: "BelayBatch",
-            dependencies: ["BelayGrading", "BelayReports", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "BelayGrading", "BelayReports", "BelayChecksum", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: settings),
         .target(name: "BelaySandbox", dependencies: ["ExerciseKit"], swiftSettings: settings),
         .target(
             name: "Route019",
-            dependencies: ["BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayReports", "BelayBatch", "BelaySandbox", "ExerciseKit"],
+            dependencies: ["BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayReports", "BelayBatch", "BelaySandbox", "ExerciseKit",
+                "BelayChecksum",
+            ],
             resources: [.copy("Resources/019-leaky-pipeline")],
             swiftSettings: settings),
         .target(name: "ExerciseKit", swiftSettings: settings),
@@ -76,7 +81,7 @@ let package = Package(
         .testTarget(name: "BelayLabTests", dependencies: ["BelayLab", "BelayTestSupport"], swiftSettings: settings),
         .testTarget(name: "BelayDataTests", dependencies: ["BelayData", "BelayLab", "BelayFormats", "BelayTestSupport"],
                     swiftSettings: settings),
-        .testTarget(name: "BelayGradingTests", dependencies: ["BelayGrading", "BelayReports", "BelayTestSupport"],
+        .testTarget(name: "BelayGradingTests", dependencies: ["BelayGrading", "BelayReports", "BelayChecksum", "BelayTestSupport"],
                     swiftSettings: settings),
         .testTarget(name: "BelayBatchTests",
                     dependencies: ["BelayBatch", "BelayGrading", "BelayReports", "BelayTestSupport",

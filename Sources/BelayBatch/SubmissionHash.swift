@@ -1,3 +1,4 @@
+import BelayChecksum
 public import Foundation
 import BelayGrading
 

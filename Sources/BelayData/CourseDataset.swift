@@ -1,3 +1,4 @@
+import BelayChecksum
 public import Foundation
 public import BelayLab
 import BelayFormats

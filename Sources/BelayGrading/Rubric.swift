@@ -1,3 +1,4 @@
+import BelayChecksum
 public import Foundation
 
 /// A route's rubric: its exercises and checks in run order, with points, visibility and parameters.

@@ -1,3 +1,4 @@
+import BelayChecksum
 public import Foundation
 import BelayFormats
 import BelayLab
@@ -123,7 +124,7 @@ extension Route019Submission {
         var h = SHA256()
         for url in files {
             h.update(Array(url.lastPathComponent.utf8) + [0])
-            if let data = try? Data(contentsOf: url, options: .mappedIfSafe) { h.update(data: data) }
+            if let data = try? Data(contentsOf: url, options: .mappedIfSafe) { h.update(data) }
             h.update([0])
         }
         return h.finalizeHex()

@@ -1,3 +1,4 @@
+import BelayChecksum
 import BelayGrading
 import Foundation
 import Testing

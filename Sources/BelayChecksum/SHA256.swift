@@ -135,3 +135,12 @@ public struct SHA256: Sendable {
 extension UInt32 {
     fileprivate func rotatedRight(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
 }
+
+extension SHA256 {
+    /// One hash over several files' bytes, in the order given (files are memory-mapped, not copied).
+    public static func hex(ofFiles urls: [URL]) throws -> String {
+        var hasher = SHA256()
+        for url in urls { hasher.update(try Data(contentsOf: url, options: .mappedIfSafe)) }
+        return hasher.finalizeHex()
+    }
+}
