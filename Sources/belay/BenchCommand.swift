@@ -1,4 +1,6 @@
 import ArgumentParser
+import BelayBatch
+import BelayGrading
 import BelayData
 import BelayLab
 import Foundation
@@ -26,6 +28,12 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("scale"), help: "Also cluster this many generated 1024-wide proteins and report peak memory (0 = skip).")
     var scale: Int = 20000
+
+    @Option(name: .customLong("class-size"), help: "Also grade a generated class of this many CSV submissions on the real data (0 = skip).")
+    var classSize: Int = 60
+
+    @Option(name: .customLong("swift-class"), help: "Also grade this many copies of the Swift solution (0 = skip).")
+    var swiftClass: Int = 4
 
     @Option(name: .long, help: "OpenBLAS threads for both sides.")
     var threads: Int = 1
@@ -67,7 +75,68 @@ struct BenchCommand: AsyncParsableCommand {
             }
         }
         if scale > 0 { try scaleRun(scratch: scratch) }
+        if classSize > 0 || swiftClass > 0 { try await gradingRun(scratch: scratch) }
     }
+
+    /// Times what instructors wait for: the reference once, then a class of CSV submissions (each a variation of
+    /// the reference solution with a few mistakes) and a few Swift packages, graded in parallel.
+    func gradingRun(scratch: URL) async throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        print("\nGrading (real data, instructor mode: every check, hidden ones included; \(ProcessInfo.processInfo.activeProcessorCount) cores)")
+        var start = DispatchTime.now().uptimeNanoseconds
+        let setup = try GradingSetup.make(dataOptions: try DataOptions.parse([]), rubricPath: nil)
+        let grader = setup.grader(audience: .instructor)
+        print(String(format: "  reference run (once per batch): %.2f s", seconds(since: start)))
+        if classSize > 0 {
+            let klass = scratch.appendingPathComponent("class")
+            let solution = repository.appendingPathComponent("solutions/019-leaky-pipeline")
+            for i in 0..<classSize {
+                let student = klass.appendingPathComponent(String(format: "student%03d", i))
+                try FileManager.default.createDirectory(at: student, withIntermediateDirectories: true)
+                for file in ["features.csv", "label_encoding.csv", "clusters.csv", "splits.csv", "metrics.csv", "reflection.md"] {
+                    var text = try String(contentsOf: solution.appendingPathComponent(file), encoding: .utf8)
+                    // Vary the class: every third student reports a different figure, every fifth drops rows.
+                    if file == "metrics.csv", i % 3 == 1 { text = text.replacingOccurrences(of: "random_split_accuracy,", with: "random_split_accuracy,0.9") }
+                    if file == "features.csv", i % 5 == 2 { text = text.split(separator: "\n").dropLast(40).joined(separator: "\n") + "\n" }
+                    try Data(text.utf8).write(to: student.appendingPathComponent(file))
+                }
+            }
+            start = DispatchTime.now().uptimeNanoseconds
+            let one = await grader.grade(submissionAt: klass.appendingPathComponent("student000"), name: "one")
+            let single = seconds(since: start)
+            start = DispatchTime.now().uptimeNanoseconds
+            let results = try await ClassGrader(
+                grader: grader, rubricSHA: setup.rubric.sha256, belayVersion: belayVersion,
+                jobs: ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: 300, reproducible: true
+            ).grade(classDirectory: klass, outDirectory: scratch.appendingPathComponent("grades"), only: nil, force: true, progress: { _ in })
+            let total = seconds(since: start)
+            print(String(format: "  one CSV submission: %.2f s (%d checks)", single, one.results.count))
+            print(String(format: "  class of %d CSV submissions: %.2f s in all, %.2f s per student, reports and gradebook included (%d graded)",
+                         classSize, total, total / Double(classSize), results.filter { $0.status == .graded }.count))
+        }
+        if swiftClass > 0 {
+            let klass = scratch.appendingPathComponent("swift-class")
+            let package = repository.appendingPathComponent("solutions/019-leaky-pipeline/swift")
+            for i in 0..<swiftClass {
+                try FileManager.default.copyItem(at: package, to: klass.appendingPathComponent("swift\(i)"))
+            }
+            start = DispatchTime.now().uptimeNanoseconds
+            let first = await grader.grade(submissionAt: klass.appendingPathComponent("swift0"), name: "swift0")
+            let single = seconds(since: start)
+            start = DispatchTime.now().uptimeNanoseconds
+            let results = try await ClassGrader(
+                grader: grader, rubricSHA: setup.rubric.sha256, belayVersion: belayVersion,
+                jobs: ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: 300, reproducible: true
+            ).grade(classDirectory: klass, outDirectory: scratch.appendingPathComponent("swift-grades"), only: nil, force: true, progress: { _ in })
+            let total = seconds(since: start)
+            print(String(format: "  one Swift package (ExerciseKit already cached): %.2f s [%@]", single, first.property("sandbox.notes") ?? ""))
+            print(String(format: "  %d Swift packages in parallel: %.2f s in all, %.2f s per package (%d graded)",
+                         swiftClass, total, total / Double(swiftClass), results.filter { $0.status == .graded }.count))
+        }
+    }
+
+    func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
     enum Step: String, CaseIterable {
         case load, features, similarityClusters = "similarity_clusters", classifiers, pipeline
