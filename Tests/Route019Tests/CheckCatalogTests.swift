@@ -218,3 +218,49 @@ struct CheckCatalogTests {
         }
     }
 }
+
+/// Ways of writing the same CSV files that the contract accepts without complaint.
+struct TolerantVariant: Sendable, CustomTestStringConvertible {
+    let name: String
+    let transform: @Sendable (_ fileName: String, _ text: String) -> String
+    var testDescription: String { name }
+}
+
+/// Rewrites a CSV with another delimiter (every field quoted, so embedded delimiters stay safe).
+func rewrite(_ text: String, delimiter: String) -> String {
+    text.split(separator: "\n").map { line in
+        line.split(separator: ",", omittingEmptySubsequences: false).map { "\"\($0)\"" }.joined(separator: delimiter)
+    }.joined(separator: "\n") + "\n"
+}
+
+let tolerantVariants: [TolerantVariant] = [
+    TolerantVariant(name: "UTF-8 byte-order mark") { _, text in "\u{FEFF}" + text },
+    TolerantVariant(name: "Windows line ends") { _, text in text.replacingOccurrences(of: "\n", with: "\r\n") },
+    TolerantVariant(name: "semicolons") { _, text in rewrite(text, delimiter: ";") },
+    TolerantVariant(name: "tabs") { _, text in rewrite(text, delimiter: "\t") },
+    TolerantVariant(name: "quoted fields") { _, text in rewrite(text, delimiter: ",") },
+    TolerantVariant(name: "header case and spaces") { _, text in
+        guard let newline = text.firstIndex(of: "\n") else { return text }
+        let header = text[..<newline].split(separator: ",").map { " " + $0.uppercased() + " " }.joined(separator: ",")
+        return header + text[newline...]
+    },
+    TolerantVariant(name: "column order reversed") { _, text in
+        text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).reversed().joined(separator: ",") }
+            .joined(separator: "\n") + "\n"
+    },
+]
+
+@Suite("Tolerated ways of writing the files")
+struct TolerantVariantTests {
+    @Test(arguments: tolerantVariants)
+    func variantScoresFullMarks(_ variant: TolerantVariant) async throws {
+        let folder = try SubmissionFolder.reference()
+        defer { folder.cleanup() }
+        for file in ["features.csv", "label_encoding.csv", "clusters.csv", "splits.csv", "metrics.csv"] {
+            try folder.write(file, variant.transform(file, try folder.read(file)))
+        }
+        let report = await grade(folder)
+        let notPassed = report.results.filter { $0.outcome != .passed && !$0.isNotApplicable }
+        #expect(notPassed.isEmpty, "\(variant.name): \(notPassed.map { "\($0.id): \($0.message)" })")
+    }
+}
