@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "BelayBatch",
             dependencies: [
-                "BelayGrading", "BelayReports", "BelayChecksum", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "BelayGrading", "BelayReports", "BelayChecksum", "BelayFormats",
             ],
             swiftSettings: settings),
         .target(name: "BelaySandbox", dependencies: ["ExerciseKit"], swiftSettings: settings),

@@ -1,6 +1,6 @@
 import ArgumentParser
 import BelayData
-import BelayFormats
+import BelayBatch
 import BelayGrading
 import BelayReports
 import Foundation
@@ -88,13 +88,15 @@ struct CheckCommand: AsyncParsableCommand {
         if url.pathExtension.lowercased() == "zip" {
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("belay-check-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: scratch) }
+            let root: URL
             do {
-                try SafeUnzip.extract(url, to: scratch)
+                try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+                root = try SubmissionArchive.extract(url, to: scratch)
             } catch {
                 printError("cannot open \(submission): \(error)")
                 throw Exit.checksFailed
             }
-            report = await grader.grade(submissionAt: scratch, name: name)
+            report = await grader.grade(submissionAt: root, name: name)
         } else {
             report = await grader.grade(submissionAt: url, name: name)
         }
