@@ -32,12 +32,14 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CZlibShim", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // libxml2 behind a header of plain C types, so that no Swift module ever sees libxml2's (ICU) headers.
+        .target(name: "CBelayXML", dependencies: ["CLibXML2"]),
 
         // MARK: Libraries
         .target(name: "BelayChecksum", swiftSettings: settings),
         .target(
             name: "BelayFormats",
-            dependencies: ["CHDF5", "CLibXML2", "CZlibShim", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["CHDF5", "CBelayXML", "CZlibShim", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: settings),
         .target(name: "BelayLab", dependencies: ["CBLAS"], swiftSettings: settings),
         .target(

@@ -1,6 +1,6 @@
-// libxml2 lives in this file (and XLSXParts.swift) only: a Swift file importing both Foundation and CLibXML2
-// does not compile with Debian's ICU-enabled libxml2 (see the research notes), so keep Foundation out.
-internal import CLibXML2
+// libxml2 is reached only through the C target CBelayXML, whose header includes nothing of libxml2: libxml2's own
+// headers pull in the system ICU, which clashes with Foundation's in any Swift module that sees both.
+internal import CBelayXML
 
 /// A malformed or refused XML document.
 struct XMLParseError: Error {
@@ -8,12 +8,6 @@ struct XMLParseError: Error {
     var line: Int
     var message: String
 }
-
-/// Initializes libxml2 once (thread-safe, as Swift globals are initialized lazily and atomically).
-private let libxml2Initialized: Bool = {
-    xmlInitParser()
-    return true
-}()
 
 /// A pull parser over an XML document in memory, built on libxml2's `xmlTextReader`.
 ///
@@ -30,33 +24,23 @@ final class XMLPullParser {
         case text(String)
     }
 
-    private let buffer: UnsafeMutableBufferPointer<CChar>
-    private let reader: xmlTextReaderPtr
+    private let reader: OpaquePointer
     private var pendingEnd: String?
     private(set) var depth = 0
 
     init(bytes: [UInt8]) throws {
-        _ = libxml2Initialized
         guard bytes.count < Int(Int32.max) else { throw XMLParseError(line: 0, message: "the document is larger than 2 GiB") }
-        let buffer = UnsafeMutableBufferPointer<CChar>.allocate(capacity: max(bytes.count, 1))
-        self.buffer = buffer
-        bytes.withUnsafeBytes { raw in
-            if let base = raw.baseAddress, let target = buffer.baseAddress, !raw.isEmpty {
-                UnsafeMutableRawPointer(target).copyMemory(from: base, byteCount: raw.count)
-            }
+        let opened = bytes.withUnsafeBufferPointer { raw in
+            raw.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: raw.count) { belay_xml_open($0, Int32(raw.count)) }
+            } ?? belay_xml_open("", 0)
         }
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-            | XML_PARSE_NOCDATA.rawValue)
-        guard let reader = xmlReaderForMemory(buffer.baseAddress, Int32(bytes.count), nil, nil, options) else {
-            buffer.deallocate()
-            throw XMLParseError(line: 0, message: "libxml2 could not create a reader")
-        }
+        guard let reader = opened else { throw XMLParseError(line: 0, message: "libxml2 could not create a reader") }
         self.reader = reader
     }
 
     deinit {
-        xmlFreeTextReader(reader)
-        buffer.deallocate()
+        belay_xml_close(reader)
     }
 
     /// The next event, or `nil` at the end of the document.
@@ -66,27 +50,27 @@ final class XMLPullParser {
             return .end(name)
         }
         while true {
-            xmlResetLastError()
-            let status = xmlTextReaderRead(reader)
+            belay_xml_reset_error()
+            let status = belay_xml_read(reader)
             if status == 0 { return nil }
             guard status == 1 else { throw lastError() }
-            let type = xmlTextReaderNodeType(reader)
-            switch UInt32(bitPattern: type) {
-            case XML_READER_TYPE_ELEMENT.rawValue:
+            let type = belay_xml_node_type(reader)
+            switch type {
+            case Int32(BELAY_XML_ELEMENT):
                 let name = localName()
-                if xmlTextReaderIsEmptyElement(reader) == 1 { pendingEnd = name }
+                if belay_xml_is_empty_element(reader) == 1 { pendingEnd = name }
                 return .start(name)
-            case XML_READER_TYPE_END_ELEMENT.rawValue:
+            case Int32(BELAY_XML_END_ELEMENT):
                 return .end(localName())
-            case XML_READER_TYPE_TEXT.rawValue, XML_READER_TYPE_CDATA.rawValue,
-                 XML_READER_TYPE_WHITESPACE.rawValue, XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue:
-                guard let value = xmlTextReaderConstValue(reader) else { continue }
+            case Int32(BELAY_XML_TEXT), Int32(BELAY_XML_CDATA), Int32(BELAY_XML_WHITESPACE),
+                 Int32(BELAY_XML_SIGNIFICANT_WHITESPACE):
+                guard let value = belay_xml_value(reader) else { continue }
                 return .text(String(cString: value))
-            case XML_READER_TYPE_DOCUMENT_TYPE.rawValue:
-                throw XMLParseError(line: Int(xmlTextReaderGetParserLineNumber(reader)),
+            case Int32(BELAY_XML_DOCUMENT_TYPE):
+                throw XMLParseError(line: Int(belay_xml_line(reader)),
                                     message: "document type declarations (DTDs) are not allowed")
-            case XML_READER_TYPE_ENTITY_REFERENCE.rawValue:
-                throw XMLParseError(line: Int(xmlTextReaderGetParserLineNumber(reader)),
+            case Int32(BELAY_XML_ENTITY_REFERENCE):
+                throw XMLParseError(line: Int(belay_xml_line(reader)),
                                     message: "entity references are not allowed")
             default:
                 continue
@@ -97,43 +81,43 @@ final class XMLPullParser {
     /// The value of the attribute with local name `name` on the current start element (any namespace), or `nil`.
     func attribute(_ name: String) -> String? {
         var result: String?
-        guard xmlTextReaderMoveToFirstAttribute(reader) == 1 else { return nil }
+        guard belay_xml_move_to_first_attribute(reader) == 1 else { return nil }
         repeat {
-            if let local = xmlTextReaderConstLocalName(reader), String(cString: local) == name,
-               let value = xmlTextReaderConstValue(reader) {
+            if let local = belay_xml_local_name(reader), String(cString: local) == name,
+               let value = belay_xml_value(reader) {
                 result = String(cString: value)
                 break
             }
-        } while xmlTextReaderMoveToNextAttribute(reader) == 1
-        _ = xmlTextReaderMoveToElement(reader)
+        } while belay_xml_move_to_next_attribute(reader) == 1
+        _ = belay_xml_move_to_element(reader)
         return result
     }
 
     /// The attributes (local name, value) of the current start element.
     func attributes() -> [(name: String, value: String)] {
         var result: [(name: String, value: String)] = []
-        guard xmlTextReaderMoveToFirstAttribute(reader) == 1 else { return result }
+        guard belay_xml_move_to_first_attribute(reader) == 1 else { return result }
         repeat {
-            if let local = xmlTextReaderConstLocalName(reader), let value = xmlTextReaderConstValue(reader) {
+            if let local = belay_xml_local_name(reader), let value = belay_xml_value(reader) {
                 result.append((String(cString: local), String(cString: value)))
             }
-        } while xmlTextReaderMoveToNextAttribute(reader) == 1
-        _ = xmlTextReaderMoveToElement(reader)
+        } while belay_xml_move_to_next_attribute(reader) == 1
+        _ = belay_xml_move_to_element(reader)
         return result
     }
 
     /// The current line in the document (1-based), for error messages.
-    var line: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
+    var line: Int { Int(belay_xml_line(reader)) }
 
     private func localName() -> String {
-        guard let name = xmlTextReaderConstLocalName(reader) else { return "" }
+        guard let name = belay_xml_local_name(reader) else { return "" }
         return String(cString: name)
     }
 
     private func lastError() -> XMLParseError {
         var line: Int32 = 0
         var code: Int32 = 0
-        if let message = clibxml2_last_error_message(&line, &code) {
+        if let message = belay_xml_last_error(&line, &code) {
             var text = String(cString: message)
             while text.last == "\n" || text.last == " " { text.removeLast() }
             return XMLParseError(line: Int(line), message: "malformed XML: \(text)")
