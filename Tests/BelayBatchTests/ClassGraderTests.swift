@@ -90,11 +90,10 @@ func makeClass(in root: URL) throws -> URL {
             reproducible: true)
         let lines = CallLog()
 
-        let start = Date()
         let results = try await grader.grade(classDirectory: classDir, outDirectory: out) { lines.record($0) }
-        // The batch finished although the slow grade is still blocking its thread.
+        // The batch finished although the slow grade is still blocking its thread (no wall-clock bound here:
+        // timings belong to benchmarks, and this machine may be busy with other tests).
         #expect(gate.finishedCount == 0)
-        #expect(Date().timeIntervalSince(start) < 20)
 
         #expect(results.map(\.name) == ["alice", "bob", "dave", "eve", "slow"])
         #expect(results.map(\.status) == [.graded, .graded, .graded, .error, .timeout])

@@ -221,9 +221,7 @@ struct XLSXTests {
 
     @Test func readsTheEmbeddedH37RvWorkbook() throws {
         let url = Paths.dataFolder.appendingPathComponent("mtb_with_localization.xlsx")
-        let start = ContinuousClock.now
         let sheet = try XLSXReader.read(at: url)
-        let elapsed = ContinuousClock.now - start
         #expect(sheet.name == "Sheet0")
         #expect(sheet.rows.count == 2444)
         #expect(sheet.rows[0].map(\.text) == ["Entry", "Gene Names", "Protein names", "Length", "Sequence",
@@ -235,7 +233,6 @@ struct XLSXTests {
         #expect(sheet.rows.dropFirst().allSatisfy { row in Int(row[3].text) == row[4].text.count })
         let labels = Dictionary(grouping: sheet.rows.dropFirst(), by: { $0[6].text }).mapValues(\.count)
         #expect(labels == ["cytoplasm": 379, "membrane": 1128, "secreted": 147, "": 789])
-        #expect(elapsed < .seconds(5), "debug-build read took \(elapsed)")
         if Python.isAvailable("openpyxl") {
             let json = try Python.output(script: """
                 import sys, json, openpyxl
@@ -248,7 +245,7 @@ struct XLSXTests {
         }
     }
 
-    @Test func aFourThousandRowSheetParsesQuickly() throws {
+    @Test func aFourThousandRowSheetRoundTrips() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let url = directory.file("big.xlsx")
@@ -257,11 +254,8 @@ struct XLSXTests {
             rows.append([.string("Rv\(index)"), .string(String(repeating: "ACDEFGHIKLMNPQRSTVWY", count: 15)), .number(Double(index))])
         }
         try XLSXWriter.write(sheetName: "Big", rows: rows, to: url)
-        let start = ContinuousClock.now
         let sheet = try XLSXReader.read(at: url)
-        let elapsed = ContinuousClock.now - start
         #expect(sheet.rows == rows)
-        // About 0.06 s in a debug build on the reference machine; the bound leaves room for a loaded CI box.
-        #expect(elapsed < .seconds(2), "reading 4000 rows took \(elapsed)")
+        // Its speed is measured by `belay bench` (read xlsx + h5.gz), not asserted here.
     }
 }
