@@ -8,8 +8,8 @@ extension Route019Checks {
             case .present(let table):
                 if table.rows.isEmpty {
                     return .fail(
-                        "features.csv has a header but no rows",
-                        hint: "Write one row per protein whose location cleans to exactly one class.")
+                        "features.csv has no rows: no protein kept a clean label",
+                        hint: "Keep one row per protein whose location text cleans to exactly one class; if none does, check the cleaning.")
                 }
                 return .pass("features.csv has \(plural(table.rows.count, "row"))")
             case .absent(let p), .invalid(let p):

@@ -88,8 +88,36 @@ public struct Route019Grader: SubmissionGrader {
             Property("reference.threshold", Route019Reference.format(Double(reference.threshold))),
         ]
         if let limits = submission.sandboxNotes { properties.append(Property("sandbox.notes", limits)) }
-        return await Route019Checks.engine.run(
+        let report = await Route019Checks.engine.run(
             rubric: rubric, context: context, audience: audience, submissionName: submission.name, properties: properties)
+        return submission.kind == "swift" ? Self.speakingSwift(report) : report
+    }
+
+    /// The CSV contract's file names, as a Swift module produces the same artefacts.
+    static let swiftNames: [(file: String, module: String)] = [
+        ("features.csv", "the features table (from `features(of:)` and `cleanLocation(_:)`)"),
+        ("label_encoding.csv", "the label encoding (from `encodeLabels(_:)`)"),
+        ("clusters.csv", "the clusters (from `clusters(similarity:threshold:)`)"),
+        ("splits.csv", "the splits (from `clusteredSplit` and `randomSplit`)"),
+        ("metrics.csv", "the figures (`accuracy(truth:predicted:)` on Belay's predictions)"),
+        ("reflection.md", "the reflection"),
+    ]
+
+    /// The same report in the words of the Swift route: artefacts named by the functions that produced them.
+    static func speakingSwift(_ report: GradeReport) -> GradeReport {
+        var report = report
+        func translate(_ text: String) -> String {
+            swiftNames.reduce(text) { $0.replacingOccurrences(of: $1.file, with: $1.module) }
+        }
+        report.results = report.results.map { result in
+            var r = result
+            r.title = translate(r.title)
+            r.message = translate(r.message)
+            r.details = translate(r.details)
+            r.hint = r.hint.map(translate)
+            return r
+        }
+        return report
     }
 }
 
