@@ -107,14 +107,16 @@ struct UnionFind {
 /// each pair above the threshold is a union. Peak extra memory is `4 * blockRows * n` bytes plus the
 /// normalized copy (20,000 x 1024 with 1024-row blocks: about 80 MB + 80 MB).
 /// - Complexity: O(n² d / 2) time (BLAS), O(blockRows x n + n d) memory.
-public func thresholdClusters(_ m: EmbeddingMatrix, threshold: Float, blockRows: Int = 1024) -> Clustering {
+public func thresholdClusters(_ m: EmbeddingMatrix, threshold: Float, blockRows: Int = 256) -> Clustering {
     let n = m.count, d = m.dimension
     let block = max(1, blockRows)
     let normalized = m.normalizedRows()
     let blockStarts = Array(stride(from: 0, to: n, by: block))
     // Blocks are independent: each worker takes every `workers`-th block (the first blocks are the widest, so this
     // balances the work), unions its edges into a private union–find, and the forests are merged at the end.
-    let workers = max(1, min(ParallelWork.coreCount, blockStarts.count))
+    // Threads only pay off once the product is large (about 2 GFLOP): below, one worker is faster.
+    let large = Double(n) * Double(n) * Double(d) >= 2e9
+    let workers = large ? max(1, min(ParallelWork.coreCount, blockStarts.count)) : 1
     let forests = UnsafeMutablePointer<UnionFind>.allocate(capacity: workers)
     let edgeCounts = UnsafeMutablePointer<Int>.allocate(capacity: workers)
     defer {
