@@ -33,35 +33,13 @@ public enum Python {
     /// Runs `script` with `arguments` (available as `sys.argv[1:]`); stdout and stderr are captured whole.
     @discardableResult
     public static func run(script: String, arguments: [String] = [], stdin: Data? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable, "-c", script] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONHASHSEED"] = "0"
         environment["OPENBLAS_NUM_THREADS"] = environment["OPENBLAS_NUM_THREADS"] ?? "1"
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try? input.fileHandleForWriting.close()
-        // Read both pipes concurrently so neither can fill up and block the child.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        let run = try ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/env"), arguments: [executable, "-c", script] + arguments,
+            environment: environment, stdin: stdin)
+        return Result(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     /// Runs `script` and returns its stdout, throwing with its stderr when it exits non-zero.
@@ -88,4 +66,44 @@ public struct TemporaryDirectory: Sendable {
     public var path: String { url.path }
     public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
     public func cleanup() { try? FileManager.default.removeItem(at: url) }
+}
+
+/// Runs a program to completion for a test, capturing its output.
+public enum ChildProcess {
+    public struct Run: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// Runs `executable` with `arguments` and `environment`, feeding `stdin`; both output streams are read
+    /// concurrently so that neither can fill up and block the child.
+    public static func run(
+        _ executable: URL, arguments: [String], environment: [String: String], stdin: Data? = nil
+    ) throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try? input.fileHandleForWriting.close()
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
 }
