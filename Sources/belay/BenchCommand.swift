@@ -106,10 +106,7 @@ struct BenchCommand: AsyncParsableCommand {
             let one = await grader.grade(submissionAt: klass.appendingPathComponent("student000"), name: "one")
             let single = seconds(since: start)
             start = DispatchTime.now().uptimeNanoseconds
-            let results = try await ClassGrader(
-                grader: grader, rubricSHA: setup.rubric.sha256, belayVersion: belayVersion,
-                jobs: ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: 300, reproducible: true
-            ).grade(classDirectory: klass, outDirectory: scratch.appendingPathComponent("grades"), only: nil, force: true, progress: { _ in })
+            let results = try await gradeClass(klass, out: scratch.appendingPathComponent("grades"), grader: grader, setup: setup)
             let total = seconds(since: start)
             print(String(format: "  one CSV submission: %.2f s (%d checks)", single, one.results.count))
             print(String(format: "  class of %d CSV submissions: %.2f s in all, %.2f s per student, reports and gradebook included (%d graded)",
@@ -125,15 +122,20 @@ struct BenchCommand: AsyncParsableCommand {
             let first = await grader.grade(submissionAt: klass.appendingPathComponent("swift0"), name: "swift0")
             let single = seconds(since: start)
             start = DispatchTime.now().uptimeNanoseconds
-            let results = try await ClassGrader(
-                grader: grader, rubricSHA: setup.rubric.sha256, belayVersion: belayVersion,
-                jobs: ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: 300, reproducible: true
-            ).grade(classDirectory: klass, outDirectory: scratch.appendingPathComponent("swift-grades"), only: nil, force: true, progress: { _ in })
+            let results = try await gradeClass(klass, out: scratch.appendingPathComponent("swift-grades"), grader: grader, setup: setup)
             let total = seconds(since: start)
             print(String(format: "  one Swift package (ExerciseKit already cached): %.2f s [%@]", single, first.property("sandbox.notes") ?? ""))
             print(String(format: "  %d Swift packages in parallel: %.2f s in all, %.2f s per package (%d graded)",
                          swiftClass, total, total / Double(swiftClass), results.filter { $0.status == .graded }.count))
         }
+    }
+
+    /// Grades `klass` on all cores, every student afresh, as `belay grade` does.
+    func gradeClass(_ klass: URL, out: URL, grader: Route019Grader, setup: GradingSetup) async throws -> [StudentResult] {
+        try await ClassGrader(
+            grader: grader, rubricSHA: setup.rubric.sha256, belayVersion: belayVersion,
+            jobs: ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: 300, reproducible: true
+        ).grade(classDirectory: klass, outDirectory: out, only: nil, force: true, progress: { _ in })
     }
 
     func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }

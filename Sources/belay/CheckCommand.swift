@@ -53,9 +53,7 @@ struct CheckCommand: AsyncParsableCommand {
     var submission: String
 
     @OptionGroup var dataOptions: DataOptions
-
-    @Option(name: .long, help: "Rubric file (default: the route's own).")
-    var rubric: String?
+    @OptionGroup var grading: GradingOptions
 
     @Option(name: .long, help: "Also write a JUnit XML report here.")
     var junit: String?
@@ -65,9 +63,6 @@ struct CheckCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Also write a Gradescope results.json here.")
     var gradescope: String?
-
-    @Flag(name: .long, help: "Byte-identical reports for identical input: no timestamps, durations written as zero.")
-    var reproducible = false
 
     @Flag(name: .long, help: "Run hidden checks too, as grading does (for instructors).")
     var instructor = false
@@ -81,7 +76,7 @@ struct CheckCommand: AsyncParsableCommand {
             printError("no such submission: \(submission)")
             throw Exit.usage
         }
-        let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: rubric)
+        let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: grading.rubric)
         let grader = setup.grader(audience: instructor ? .instructor : .student)
         let name = url.deletingPathExtension().lastPathComponent
         let report: GradeReport
@@ -103,9 +98,9 @@ struct CheckCommand: AsyncParsableCommand {
         let color = !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         print(TerminalReport.render(report, color: color), terminator: "")
         do {
-            if let junit { try write(JUnitReport.render(report, reproducible: reproducible), to: junit) }
-            if let json { try write(JSONReport.render(report, reproducible: reproducible), to: json) }
-            if let gradescope { try write(GradescopeReport.render(report, reproducible: reproducible), to: gradescope) }
+            if let junit { try write(JUnitReport.render(report, reproducible: grading.reproducible), to: junit) }
+            if let json { try write(JSONReport.render(report, reproducible: grading.reproducible), to: json) }
+            if let gradescope { try write(GradescopeReport.render(report, reproducible: grading.reproducible), to: gradescope) }
         } catch {
             printError("cannot write a report: \(error)")
             throw Exit.internalError

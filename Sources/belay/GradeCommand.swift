@@ -27,9 +27,7 @@ struct GradeCommand: AsyncParsableCommand {
     var out: String
 
     @OptionGroup var dataOptions: DataOptions
-
-    @Option(name: .long, help: "Rubric file (default: the route's own).")
-    var rubric: String?
+    @OptionGroup var grading: GradingOptions
 
     @Option(name: .long, help: "Students graded at once (default: the number of cores).")
     var jobs: Int?
@@ -43,9 +41,6 @@ struct GradeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Regrade even unchanged submissions.")
     var force = false
 
-    @Flag(name: .long, help: "Byte-identical reports for identical input: no timestamps, durations written as zero.")
-    var reproducible = false
-
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
@@ -57,12 +52,12 @@ struct GradeCommand: AsyncParsableCommand {
             printError("no such class folder: \(classDirectory)")
             throw Exit.usage
         }
-        let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: rubric)
+        let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: grading.rubric)
         let grader = setup.grader(audience: .instructor)
         let classGrader = ClassGrader(
             grader: grader, rubricSHA: setup.rubric.sha256 + setup.reference.dataset.sha256, belayVersion: belayVersion,
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: timeout,
-            reproducible: reproducible)
+            reproducible: grading.reproducible)
         let results: [StudentResult]
         do {
             results = try await classGrader.grade(

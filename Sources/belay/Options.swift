@@ -69,3 +69,12 @@ enum SplitModeArgument: String, CaseIterable, ExpressibleByArgument {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data(("belay: " + message + "\n").utf8))
 }
+
+/// Options every grading command shares: which rubric, and whether reports must be byte-reproducible.
+struct GradingOptions: ParsableArguments {
+    @Option(name: .long, help: "Rubric file (default: the route's own).")
+    var rubric: String?
+
+    @Flag(name: .long, help: "Byte-identical reports for identical input: no timestamps, durations written as zero.")
+    var reproducible = false
+}
