@@ -23,6 +23,12 @@ extension Route019Submission {
                         location: fileName, message: "is missing",
                         fix: "Save it next to the other files under exactly this name (see the exercise's file table)."))
             }
+            if let size = fileSize(url), size > maxFileBytes {
+                return .invalid(
+                    Problem(
+                        location: fileName, message: "is \(size >> 20) MiB; Belay reads files up to \(maxFileBytes >> 20) MiB",
+                        fix: "Hand in only the columns and rows the contract asks for."))
+            }
             do {
                 let t = try CSVTable.read(contentsOf: url)
                 return .present(t)
@@ -49,7 +55,11 @@ extension Route019Submission {
         let notebooks = files.filter { $0.pathExtension.lowercased() == "ipynb" && !$0.path.contains(".ipynb_checkpoints") }
         var notebook: Notebook?
         var notebookProblem: Problem?
-        if let first = notebooks.first {
+        if let first = notebooks.first, let size = fileSize(first), size > maxFileBytes {
+            notebookProblem = Problem(
+                location: first.lastPathComponent, message: "is \(size >> 20) MiB; Belay reads notebooks up to \(maxFileBytes >> 20) MiB",
+                fix: "Clear large outputs (plots, printed tables) before saving, then hand it in again.")
+        } else if let first = notebooks.first {
             do {
                 let parsed = try Notebook.parse(Data(contentsOf: first), fileName: first.lastPathComponent)
                 notebook = parsed
@@ -60,7 +70,10 @@ extension Route019Submission {
                     fix: "Save the notebook from Jupyter (File > Save) and hand in the .ipynb file itself.")
             }
         }
-        if let url = find(FileName.reflection) {
+        if let url = find(FileName.reflection), let size = fileSize(url), size > maxFileBytes {
+            submission.reflection = .invalid(
+                Problem(location: FileName.reflection, message: "is \(size >> 20) MiB", fix: "Four short answers are enough."))
+        } else if let url = find(FileName.reflection) {
             if let text = try? String(contentsOf: url, encoding: .utf8) {
                 submission.reflection = .present(Reflection(answers: reflectionAnswers(markdown: text), source: FileName.reflection))
             } else {
@@ -85,6 +98,13 @@ extension Route019Submission {
                 ))
         }
         return submission
+    }
+
+    /// The largest file Belay reads from a submission (a CSV of the course's size is well under 1 MiB).
+    public static let maxFileBytes = 64 << 20
+
+    static func fileSize(_ url: URL) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
     }
 
     /// The folder holding the files: `directory`, or its only sub-folder when `directory` holds no CSV itself.

@@ -311,13 +311,17 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
         let test = isTest.indices.filter { isTest[$0] }
         guard !train.isEmpty, !test.isEmpty else { return nil }
         func rows(_ idx: [Int]) -> [Double] { idx.flatMap { x[($0 * columns)..<($0 * columns + columns)] } }
-        let classCount = (labels.max() ?? 0) + 1
+        // Codes come from the student's encoding (any integers): renumber them 0..<k for the classifier and back.
+        let distinct = Array(Set(labels)).sorted()
+        let dense = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
+        let labels = labels.map { dense[$0] ?? 0 }
+        let classCount = max(1, distinct.count)
         let scaler = Standardizer(fitting: rows(train), rows: train.count, columns: columns)
         let model = LogisticRegression().fit(
             x: scaler.transform(rows(train), rows: train.count), rows: train.count, columns: columns,
             labels: train.map { labels[$0] }, classCount: classCount)
         let predicted = model.predict(x: scaler.transform(rows(test), rows: test.count), rows: test.count)
-        return (test.map { labels[$0] }, predicted)
+        return (test.map { distinct[labels[$0]] }, predicted.map { distinct[$0] })
     }
 
     /// One hash over the package's Swift sources, manifest and reflection.

@@ -188,6 +188,19 @@ struct CheckCatalogTests {
         #expect(report.result("ex4.answers.present")?.message.contains("analysis.ipynb") == true)
     }
 
+    @Test func oversizedFilesAreRefusedWithoutBeingRead() async throws {
+        let folder = try SubmissionFolder.reference()
+        defer { folder.cleanup() }
+        let handle = try FileHandle(forWritingTo: folder.path("features.csv"))
+        try handle.truncate(atOffset: UInt64(Route019Submission.maxFileBytes + 1))
+        try handle.close()
+        let report = await grade(folder)
+        let readable = try #require(report.result("ex0.features.readable"))
+        #expect(readable.outcome == .failed)
+        #expect(readable.message.contains("MiB"))
+        #expect(report.result("ex3.clusters.match")?.outcome == .passed)
+    }
+
     @Test func everyRubricCheckHasABrokenSubmission() {
         let covered = Set(brokenSubmissions.map(\.check))
         let all = Set(sharedRubric.checks.map(\.id)).filter { !$0.hasPrefix("swift.") }

@@ -75,6 +75,10 @@ struct SwiftRouteTests {
                     """,
             ])
         try swiftPackage(in: classDirectory.file("zed"), overrides: ["func encodeLabels(": "this is not Swift"])
+        // Any distinct integers are a valid encoding, negative and far apart included.
+        try swiftPackage(
+            in: classDirectory.file("kim"),
+            overrides: ["func encodeLabels(": "Dictionary(uniqueKeysWithValues: Set(labels).sorted().enumerated().map { ($1, -1_000_000 * $0 - 7) })"])
 
         let grader = Route019Grader(reference: sharedReference, rubric: sharedRubric, audience: .instructor, belayVersion: "test")
         let classGrader = ClassGrader(
@@ -82,10 +86,10 @@ struct SwiftRouteTests {
             reproducible: true)
         let results = try await classGrader.grade(
             classDirectory: classDirectory.url, outDirectory: out.url, only: nil, force: true, progress: { _ in })
-        #expect(results.map(\.name) == ["ada", "bob", "eve", "zed"])
+        #expect(results.map(\.name) == ["ada", "bob", "eve", "kim", "zed"])
         #expect(results.allSatisfy { $0.status == .graded }, "\(results.map { "\($0.name): \($0.status) \($0.message)" })")
         let byName = Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0.report) })
-        for full in ["ada", "bob"] {
+        for full in ["ada", "bob", "kim"] {
             let report = try #require(byName[full] ?? nil)
             #expect(report.pointsEarned == report.pointsPossible, "\(full): \(report.results.filter { $0.outcome != .passed && !$0.isNotApplicable }.map(\.id))")
         }
@@ -105,7 +109,7 @@ struct SwiftRouteTests {
         #expect(zed.result("swift.builds")?.details.contains("Solution.swift") == true)
         // The gradebook holds every student.
         let gradebook = try String(contentsOf: out.file("gradebook.csv"), encoding: .utf8)
-        for name in ["ada", "bob", "eve", "zed"] { #expect(gradebook.contains("\n\(name),")) }
+        for name in ["ada", "bob", "eve", "kim", "zed"] { #expect(gradebook.contains("\n\(name),")) }
     }
 }
 
