@@ -3,7 +3,7 @@
 import os
 import pandas as pd
 
-SUBMISSION_DIR = "submission"
+SUBMISSION_DIR = globals().get("SUBMISSION_DIR", "submission")  # hand in this folder with your notebook in it
 os.makedirs(SUBMISSION_DIR, exist_ok=True)
 
 # Exercise 0: one row per labelled protein kept after cleaning.
