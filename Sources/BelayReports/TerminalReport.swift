@@ -18,8 +18,17 @@ public enum TerminalReport {
         var lines: [String] = []
         let header = "\(report.routeTitle) (\(report.route)): \(report.submissionName)"
         lines.append(style.bold(clip(safe(header), width)))
+        if let notes = report.property("sandbox.notes") {
+            lines += wrap("Sandbox: " + safe(notes), width: width, limit: 4)
+        }
         for exercise in report.exerciseOrder {
             let results = report.results.filter { $0.exercise == exercise }
+            // An exercise that does not apply at all (notebook checks without a notebook) is one line.
+            if !results.isEmpty, results.allSatisfy(\.isNotApplicable) {
+                lines.append("")
+                lines.append(clip(safe(report.exerciseTitle(exercise)) + ": does not apply to this submission", width))
+                continue
+            }
             let earned = Points.sum(results.map(\.pointsEarned))
             let possible = Points.sum(results.map(\.pointsPossible))
             let pts = "\(Points.format(earned))/\(Points.format(possible)) pts"

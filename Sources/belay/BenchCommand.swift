@@ -124,7 +124,7 @@ struct BenchCommand: AsyncParsableCommand {
             start = DispatchTime.now().uptimeNanoseconds
             let results = try await gradeClass(klass, out: scratch.appendingPathComponent("swift-grades"), grader: grader, setup: setup)
             let total = seconds(since: start)
-            print(String(format: "  one Swift package (ExerciseKit already cached): %.2f s [%@]", single, first.property("sandbox.notes") ?? ""))
+            print(String(format: "  one Swift package (ExerciseKit already cached): %.2f s (sandbox: %@)", single, first.property("sandbox.notes") ?? ""))
             print(String(format: "  %d Swift packages in parallel: %.2f s in all, %.2f s per package (%d graded)",
                          swiftClass, total, total / Double(swiftClass), results.filter { $0.status == .graded }.count))
         }
