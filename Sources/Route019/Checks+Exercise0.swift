@@ -90,7 +90,7 @@ extension Route019Checks {
 
         "ex0.features.values": { context, spec in
             guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
-            let showRows = Int(try spec.number("show_rows", default: 5))
+            let showRows = try spec.int("show_rows", default: 5)
             let names = ["length"] + AminoAcids.standard.map(String.init)
             var compared = 0
             var wrongRows: [String] = []
@@ -139,7 +139,7 @@ extension Route019Checks {
         "ex0.labels.agree": { context, spec in
             guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
             let minimum = try spec.number("min_agreement", default: 0.98)
-            let showRows = Int(try spec.number("show_rows", default: 5))
+            let showRows = try spec.int("show_rows", default: 5)
             let reference = context.reference
             let droppedReason = Dictionary(reference.dropped.map { ($0.id, $0.reason) }, uniquingKeysWith: { a, _ in a })
             var compared = 0

@@ -105,7 +105,7 @@ extension Route019Checks {
         },
 
         "ex3.alignment": { context, spec in
-            let show = Int(try spec.number("show_ids", default: 5))
+            let show = try spec.int("show_ids", default: 5)
             let reference = context.reference
             let handed: [String]
             let source: String

@@ -92,8 +92,9 @@ extension Route019Checks {
 
         "ex4.answers.length": { context, spec in
             guard let reflection = context.submission.reflection.value else { return .error("no reflection") }
-            let low = Int(try spec.number("min_sentences", default: 2)) - Int(try spec.number("tolerance", default: 1))
-            let high = Int(try spec.number("max_sentences", default: 3)) + Int(try spec.number("tolerance", default: 1))
+            let tolerance = try spec.int("tolerance", default: 1)
+            let low = try spec.int("min_sentences", default: 2) - tolerance
+            let high = try spec.int("max_sentences", default: 3) + tolerance
             var off: [String] = []
             var counts: [String] = []
             for q in 1...4 {
@@ -111,7 +112,7 @@ extension Route019Checks {
 
         "ex4.answers.concepts": { context, spec in
             guard let reflection = context.submission.reflection.value else { return .error("no reflection") }
-            let need = Int(try spec.number("min_groups", default: 2))
+            let need = try spec.int("min_groups", default: 2)
             var weak: [String] = []
             var lines: [String] = []
             for q in 1...4 {
