@@ -108,21 +108,22 @@ extension Route019Submission {
     }
 
     /// The folder holding the files: `directory`, or its only sub-folder when `directory` holds no CSV itself.
-    static func locateRoot(_ directory: URL) -> URL {
+    static func locateRoot(_ directory: URL, depth: Int = 0) -> URL {
         let fm = FileManager.default
         let entries = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).filter {
             !$0.hasPrefix(".") && $0 != "__MACOSX"
         }
         let hasFiles = entries.contains { e in
             let l = e.lowercased()
-            return l.hasSuffix(".csv") || l.hasSuffix(".md") || l.hasSuffix(".ipynb")
+            return l.hasSuffix(".csv") || l.hasSuffix(".md") || l.hasSuffix(".ipynb") || e == "Package.swift"
         }
-        if hasFiles { return directory }
+        // Real folders only (a link could loop back on itself), and a few levels of wrapping at most.
+        guard !hasFiles, depth < 4 else { return directory }
         let folders = entries.filter { e in
-            var isDir: ObjCBool = false
-            return fm.fileExists(atPath: directory.appendingPathComponent(e).path, isDirectory: &isDir) && isDir.boolValue
+            let attributes = try? fm.attributesOfItem(atPath: directory.appendingPathComponent(e).path)
+            return attributes?[.type] as? FileAttributeType == .typeDirectory
         }
-        if folders.count == 1 { return locateRoot(directory.appendingPathComponent(folders[0])) }
+        if folders.count == 1 { return locateRoot(directory.appendingPathComponent(folders[0]), depth: depth + 1) }
         return directory
     }
 

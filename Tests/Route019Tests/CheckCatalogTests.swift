@@ -1,4 +1,5 @@
 import BelayGrading
+import BelayTestSupport
 import BelayLab
 import Foundation
 import Route019
@@ -199,6 +200,15 @@ struct CheckCatalogTests {
         #expect(readable.outcome == .failed)
         #expect(readable.message.contains("MiB"))
         #expect(report.result("ex3.clusters.match")?.outcome == .passed)
+    }
+
+    @Test func aFolderThatOnlyLinksBackToItselfIsGradedNotFollowed() async throws {
+        let directory = try TemporaryDirectory(prefix: "belay-loop")
+        defer { directory.cleanup() }
+        try FileManager.default.createSymbolicLink(atPath: directory.file("loop").path, withDestinationPath: directory.path)
+        let report = await grade(SubmissionFolder(url: directory.url))
+        #expect(report.result("ex0.features.readable")?.outcome == .failed)
+        #expect(report.result("ex0.features.readable")?.message.contains("missing") == true)
     }
 
     @Test func everyRubricCheckHasABrokenSubmission() {
