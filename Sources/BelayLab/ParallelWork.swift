@@ -36,3 +36,26 @@ enum ParallelWork {
         let pointer: UnsafePointer<T>
     }
 }
+
+/// `(0..<count).map(transform)`, computed on all cores; results in index order.
+///
+/// For independent, CPU-bound pieces of the route (cleaning chunks, the four experiments). BLAS calls inside
+/// `transform` are safe when BLAS runs one thread per call (see `BLASThreads`).
+public func concurrentMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+    guard count > 1 else { return count == 1 ? [transform(0)] : [] }
+    let slots = UnsafeMutablePointer<T>.allocate(capacity: count)
+    defer { slots.deallocate() }
+    let shared = ParallelWork.Slots(pointer: slots)
+    // Every index is written exactly once, by one worker.
+    DispatchQueue.concurrentPerform(iterations: count) { i in (shared.pointer + i).initialize(to: transform(i)) }
+    let results = Array(UnsafeBufferPointer(start: slots, count: count))
+    slots.deinitialize(count: count)
+    return results
+}
+
+extension ParallelWork {
+    /// Result slots shared with the workers of `concurrentMap` (each writes only its own index).
+    struct Slots<T>: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<T>
+    }
+}

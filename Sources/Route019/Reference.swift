@@ -98,6 +98,8 @@ public final class Route019Reference: Sendable {
     public let figures: RouteFigures
 
     private let cache: Mutex<[Float: Clustering]>
+    /// Components of students' own protein sets (see `components(for:threshold:)`).
+    let subsetCache = Mutex<[ComponentsKey: [Int]]>([:])
 
     /// Runs the route on `dataset`.
     public init(dataset: CourseDataset, options: ReferenceOptions = .init()) {
@@ -115,26 +117,18 @@ public final class Route019Reference: Sendable {
         // Cleaning and counting are independent per protein: done on all cores, then assembled in sheet order.
         let proteins = dataset.proteins
         let source = dataset.locationSource
-        let perProtein = Mutex([(LabelOutcome, SequenceFeatures)?](repeating: nil, count: proteins.count))
         let chunk = 256
-        DispatchQueue.concurrentPerform(iterations: (proteins.count + chunk - 1) / chunk) { c in
-            let range = (c * chunk)..<min(proteins.count, (c + 1) * chunk)
-            let local = range.map { i -> (LabelOutcome, SequenceFeatures) in
+        let computed = concurrentMap((proteins.count + chunk - 1) / chunk) { c in
+            ((c * chunk)..<min(proteins.count, (c + 1) * chunk)).map { i -> (LabelOutcome, SequenceFeatures) in
                 let p = proteins[i]
                 let outcome =
                     source == .uniprot
                     ? cleaner.clean(uniprotLocation: p.locationText) : cleaner.clean(goTerms: p.locationText)
                 return (outcome, sequenceFeatures(p.sequence))
             }
-            perProtein.withLock { slots in for (offset, i) in range.enumerated() { slots[i] = local[offset] } }
-        }
-        let computed = perProtein.withLock { $0 }
+        }.flatMap { $0 }
         for (i, protein) in proteins.enumerated() where seen.insert(protein.id).inserted {
-            let (outcome, proteinFeatures) =
-                computed[i]
-                ?? (source == .uniprot
-                    ? cleaner.clean(uniprotLocation: protein.locationText) : cleaner.clean(goTerms: protein.locationText),
-                    sequenceFeatures(protein.sequence))
+            let (outcome, proteinFeatures) = computed[i]
             switch outcome {
             case .label(let label):
                 ids.append(protein.id)
@@ -215,14 +209,7 @@ public final class Route019Reference: Sendable {
                     classCount: k, isTest: clusteredIsTest)
             },
         ]
-        let scores = Mutex([Scores?](repeating: nil, count: experiments.count))
-        DispatchQueue.concurrentPerform(iterations: experiments.count) { i in
-            let result = experiments[i]()
-            scores.withLock { $0[i] = result }
-        }
-        let finished = scores.withLock { $0.compactMap { $0 } }
-        // concurrentPerform returns after every iteration ran; the fallback only keeps this free of force-unwraps.
-        let s = finished.count == experiments.count ? finished : experiments.map { $0() }
+        let s = concurrentMap(experiments.count) { experiments[$0]() }
         self.figures = RouteFigures(
             leakage: s[0], baseline: s[1], majority: majorityBaseline(labels: codes, isTest: featureIsTest, classCount: k),
             randomSplit: s[2], clusteredSplit: s[3])
@@ -265,4 +252,10 @@ public struct CleaningSummary: Sendable, Equatable {
     public var duplicateRows = 0
     /// Total kept.
     public var keptCount: Int { kept.values.reduce(0, +) }
+}
+
+/// A protein set and a threshold, as a cache key.
+struct ComponentsKey: Hashable, Sendable {
+    var ids: [String]
+    var threshold: Float
 }
