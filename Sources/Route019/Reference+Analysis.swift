@@ -1,4 +1,5 @@
 import BelayLab
+import Synchronization
 import BelayData
 
 /// The reference's answers about a student's own protein set: their clusters, their splits, a rerun of their experiment.
@@ -33,8 +34,16 @@ extension Route019Reference {
             let reference = clustering(at: threshold)
             return ids.map { reference.labels[alignedIndexByID[$0] ?? 0] }
         }
+        // Several checks ask for the same student set at the same threshold: compute it once per submission.
+        let key = ComponentsKey(ids: ids, threshold: threshold)
+        if let hit = subsetCache.withLock({ $0[key] }) { return hit }
         let (matrix, _, _) = embeddings(for: ids)
-        return thresholdClusters(matrix, threshold: threshold).labels
+        let labels = thresholdClusters(matrix, threshold: threshold).labels
+        subsetCache.withLock { cache in
+            if cache.count >= 64 { cache.removeAll() }  // a batch moves on from one student to the next
+            cache[key] = labels
+        }
+        return labels
     }
 
     /// Homology audit of a split over `ids` (all with embeddings): each test protein's highest similarity to training.
