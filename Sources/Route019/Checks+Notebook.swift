@@ -1,3 +1,4 @@
+import Foundation
 import BelayGrading
 
 extension Route019Checks {
@@ -114,5 +115,3 @@ extension Route019Checks {
         return abs(printed.value - value) <= unit * 0.5 + 1e-9
     }
 }
-
-import Foundation

@@ -1,3 +1,4 @@
+import Foundation
 public import BelayGrading
 
 /// What every Route 019 check sees: the reference (computed once per batch) and one student's submission.
@@ -96,6 +97,3 @@ extension Route019Checks {
         return l
     }
 }
-
-import Foundation
-

@@ -40,17 +40,13 @@ extension Route019Submission {
             }
         }
 
+        // The reflection is filled in below, from reflection.md or the notebook.
         var submission = Route019Submission(
-            name: name, directory: root, kind: "csv", features: .absent(Problem(location: "", message: "")),
-            encoding: .absent(Problem(location: "", message: "")), clusters: .absent(Problem(location: "", message: "")),
-            splits: .absent(Problem(location: "", message: "")), metrics: .absent(Problem(location: "", message: "")),
-            reflection: .absent(Problem(location: "", message: "")), notebook: nil,
+            name: name, directory: root, kind: "csv", features: parseFeatures(table(FileName.features)),
+            encoding: parseEncoding(table(FileName.labelEncoding)), clusters: parseClusters(table(FileName.clusters)),
+            splits: parseSplits(table(FileName.splits)), metrics: parseMetrics(table(FileName.metrics)),
+            reflection: .absent(Problem(location: FileName.reflection, message: "is missing")), notebook: nil,
             sha256: hashFiles(files, root: root))
-        submission.features = parseFeatures(table(FileName.features))
-        submission.encoding = parseEncoding(table(FileName.labelEncoding))
-        submission.clusters = parseClusters(table(FileName.clusters))
-        submission.splits = parseSplits(table(FileName.splits))
-        submission.metrics = parseMetrics(table(FileName.metrics))
 
         let notebooks = files.filter { $0.pathExtension.lowercased() == "ipynb" && !$0.path.contains(".ipynb_checkpoints") }
         var notebook: Notebook?
