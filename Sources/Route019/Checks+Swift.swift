@@ -158,10 +158,12 @@ extension Route019Checks {
             switch probes.accuracy {
             case .failure(let e): return unusable(e.problem)
             case .success(let a):
-                let want = accuracy(SwiftProbeInputs.accuracyCase.truth, SwiftProbeInputs.accuracyCase.predicted)
+                let probe = SwiftProbeInputs.accuracyCase
+                let want = accuracy(probe.truth, probe.predicted)
                 if abs(a - want) < 1e-9 { return .pass("accuracy \(a) on the crafted case") }
+                let right = zip(probe.truth, probe.predicted).filter { $0 == $1 }.count
                 return .fail(
-                    "accuracy(truth:predicted:) returned \(a) on five predictions with three right",
+                    "accuracy(truth:predicted:) returned \(a) on \(probe.truth.count) predictions with \(right) right",
                     hint: "Accuracy is the share of predictions equal to the truth: a fraction between 0 and 1.")
             }
         },
