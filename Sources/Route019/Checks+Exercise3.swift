@@ -285,21 +285,37 @@ extension Route019Checks {
             let randomTolerance = try spec.number("random_tolerance", default: 0.05)
             let clusteredTolerance = try spec.number("clustered_tolerance", default: 0.15)
             let n = Double(splits.ids.count)
-            let randomShare = Double(splits.randomIsTest.filter { $0 }.count) / n
-            let clusteredShare = Double(splits.clusteredIsTest.filter { $0 }.count) / n
+            let randomTest = splits.randomIsTest.filter { $0 }.count
+            let clusteredTest = splits.clusteredIsTest.filter { $0 }.count
+            let randomShare = Double(randomTest) / n
+            let clusteredShare = Double(clusteredTest) / n
+            // A random split drawn protein by protein (a coin per protein) has a binomial spread around the fraction.
+            let randomBound = max(randomTolerance, 3 * (declared * (1 - declared) / n).squareRoot())
             var clusterShare = clusteredShare
+            var wholeClusters: WholeClusterShare?
             if let threshold = studentThreshold(context) {
                 let labels = context.reference.components(for: splits.ids, threshold: threshold)
                 var testClusters = Set<Int>()
                 for (i, l) in labels.enumerated() where splits.clusteredIsTest[i] { testClusters.insert(l) }
                 clusterShare = Double(testClusters.count) / Double(max(1, Set(labels).count))
+                wholeClusters = WholeClusterShare(labels: labels, isTest: splits.clusteredIsTest)
             }
-            let randomOK = abs(randomShare - declared) <= randomTolerance
+            let randomOK = abs(randomShare - declared) <= randomBound
+            // Whole clusters come in lumps: a share far from the fraction is still honest when no single cluster could
+            // be moved to get nearer (one giant component in test, or only clusters too big to add left in training).
+            let lumpy = wholeClusters?.nothingNearer(fraction: declared, tolerance: clusteredTolerance) ?? false
             let clusteredOK =
                 abs(clusteredShare - declared) <= clusteredTolerance || abs(clusterShare - declared) <= clusteredTolerance
-            let details =
-                "Declared test_fraction \(fixed3(declared)). Random split: \(fixed3(randomShare)) of proteins in test (tolerance ±\(randomTolerance)). "
+                || lumpy
+            var details =
+                "Declared test_fraction \(fixed3(declared)). Random split: \(fixed3(randomShare)) of proteins in test "
+                + "(tolerance ±\(fixed3(randomBound)): the larger of \(randomTolerance) and 3 binomial standard errors for \(Int(n)) proteins). "
                 + "Clustered split: \(fixed3(clusteredShare)) of proteins, \(fixed3(clusterShare)) of clusters in test (tolerance ±\(clusteredTolerance), either measure)."
+            if lumpy, let w = wholeClusters {
+                details +=
+                    " Whole clusters cannot land nearer the fraction: the largest test cluster holds \(w.largestTest) proteins "
+                    + "and the smallest training cluster \(w.smallestTrain.map(String.init) ?? "none"), of \(Int(n))."
+            }
             switch (randomOK, clusteredOK) {
             case (true, true): return .pass("both test sets are near the declared fraction", details: details)
             case (false, true):
@@ -322,6 +338,42 @@ extension Route019Checks {
             try rerunCheck(context, spec, metricName: "clustered_split_accuracy", clustered: true)
         },
     ]
+
+    /// The sizes that decide whether a clustered test set could have landed nearer its fraction by whole clusters.
+    struct WholeClusterShare {
+        var proteins: Int
+        var test: Int
+        /// Size of the largest cluster with a member in test.
+        var largestTest: Int
+        /// Size of the smallest cluster wholly in training (nil when every cluster has a test member).
+        var smallestTrain: Int?
+
+        init(labels: [Int], isTest: [Bool]) {
+            var size: [Int: Int] = [:]
+            var inTest = Set<Int>()
+            for (i, l) in labels.enumerated() {
+                size[l, default: 0] += 1
+                if isTest[i] { inTest.insert(l) }
+            }
+            proteins = labels.count
+            test = isTest.filter { $0 }.count
+            largestTest = inTest.map { size[$0] ?? 0 }.max() ?? 0
+            smallestTrain = size.filter { !inTest.contains($0.key) }.map(\.value).min()
+        }
+
+        /// Whether moving one whole cluster cannot bring the test share within `tolerance` of `fraction`: an
+        /// overshoot that one cluster causes, or an undershoot where every training cluster is too big to add.
+        func nothingNearer(fraction: Double, tolerance: Double) -> Bool {
+            let n = Double(max(1, proteins))
+            let share = Double(test) / n
+            if share > fraction + tolerance { return Double(test - largestTest) / n <= fraction + tolerance }
+            if share < fraction - tolerance {
+                guard let smallestTrain else { return true }
+                return Double(test + smallestTrain) / n > fraction + tolerance
+            }
+            return true
+        }
+    }
 
     /// Whether partition `fine` refines `coarse` (every cluster of `fine` lies inside one cluster of `coarse`).
     static func refines(_ fine: [Int], _ coarse: [Int]) -> Bool {

@@ -305,8 +305,11 @@ def flawed_submissions(course, base, reflection, out, limit):
 
     @flaw("dropped_a_tenth_of_rows", "ex0")
     def _(s):
-        keep = np.arange(len(s["df"])) % 10 != 5
+        keep = np.arange(len(s["df"])) % 10 != 5  # a bad merge: the rows are gone from every file
         s["df"] = s["df"][keep].reset_index(drop=True); s["X"] = s["X"][keep]
+        kept = np.isin(s["aligned_ids"], s["df"]["Entry"].to_numpy())
+        for key in ("aligned_ids", "clusters", "random", "clustered"):
+            s[key] = s[key][kept]
 
     @flaw("ids_with_prefix", "ex0")
     def _(s):
@@ -364,8 +367,8 @@ def flawed_submissions(course, base, reflection, out, limit):
 
     @flaw("random_accuracy_on_training_set", "ex3")
     def _(s):
-        mask = s["random"]
-        clf = LogisticRegression(max_iter=1000)
+        mask = s["random"]  # model.score(X_train, y_train): a forest fits its training set perfectly
+        clf = RandomForestClassifier(n_estimators=50, random_state=0, n_jobs=1)
         s["metrics"]["random_split_accuracy"] = clf.fit(s["E"][~mask], s["ya"][~mask]).score(s["E"][~mask], s["ya"][~mask])
 
     @flaw("clustered_model_saw_test_proteins", "ex3")
