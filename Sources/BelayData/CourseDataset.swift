@@ -51,6 +51,10 @@ public struct CourseDataset: Sendable {
     /// The files the dataset was read from.
     public var sheetPath: String
     public var embeddingPath: String
+    /// How the embedding file stores its vectors, in words (``HDF5EmbeddingReader/Layout``), for summaries.
+    public var embeddingLayout: String = ""
+    /// Which embedding-file id each sheet id was matched to, and by which rule (``IDMatching``).
+    public var idMatching = IDMatching()
 
     /// The threshold a command should use: the user's, else the dataset's recommendation, else the route's 0.8.
     public func threshold(override: Float?) -> Float {
@@ -141,18 +145,40 @@ extension CourseDataset {
         // Unpacking and opening the embeddings (zlib, HDF5) overlaps with parsing the sheet (libxml2).
         let opening = OpeningReader(path: embeddingURL.path)
         let (proteins, source) = try readSheet(at: sheetURL, sheetName: sheetName)
-        let reader = try opening.wait()
-        let available = Set(reader.ids)
+        let reader = try Self.embeddingStep { try opening.wait() }
+        let layout = reader.layout.description
+        let matching: IDMatching
+        do {
+            matching = try IDMatching.match(sheetIDs: proteins.map(\.id), fileIDs: reader.ids)
+        } catch let error as IDMatchingError {
+            throw DatasetError(
+                path: directory.path,
+                message: "the ids of \(sheetURL.lastPathComponent) and \(embeddingURL.lastPathComponent) (\(layout)) "
+                    + "cannot be paired: \(error.message)")
+        }
         var seen = Set<String>()
-        let wanted = proteins.map(\.id).filter { available.contains($0) && seen.insert($0).inserted }
-        let loaded = try reader.read(ids: wanted)
-        let matrix = EmbeddingMatrix(count: loaded.ids.count, dimension: loaded.dim, values: loaded.values)
+        let matched = proteins.map(\.id).filter { matching.fileIDBySheetID[$0] != nil && seen.insert($0).inserted }
+        let fileIDs = matched.map { matching.fileIDBySheetID[$0]! }
+        let loaded = try Self.embeddingStep { try reader.read(ids: fileIDs) }
+        let matrix = EmbeddingMatrix(count: matched.count, dimension: loaded.dim, values: loaded.values)
 
         let hash = try SHA256.hex(ofFiles: [sheetURL, embeddingURL])
-        return CourseDataset(
-            name: name, proteins: proteins, locationSource: source, embeddingIDs: loaded.ids, embeddings: matrix,
+        let dataset = CourseDataset(
+            name: name, proteins: proteins, locationSource: source, embeddingIDs: matched, embeddings: matrix,
             embeddingFileCount: reader.ids.count, recommendedThreshold: recommended, thresholdReason: reason,
-            sha256: hash, sheetPath: sheetURL.path, embeddingPath: embeddingURL.path)
+            sha256: hash, sheetPath: sheetURL.path, embeddingPath: embeddingURL.path, embeddingLayout: layout,
+            idMatching: matching)
+        try dataset.validate(directory: directory, fileIDs: reader.ids)
+        return dataset
+    }
+
+    /// Runs a step on the embedding file, reporting its errors as ``DatasetError``s.
+    private static func embeddingStep<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as EmbeddingFileError {
+            throw DatasetError(path: error.path, message: (error.id.map { "dataset \"\($0)\": " } ?? "") + error.message)
+        }
     }
 
     /// Column names the sheet reader accepts, in order of preference (compared case-insensitively).

@@ -47,6 +47,7 @@ struct CheckCommand: AsyncParsableCommand {
             throw Exit.usage
         }
         let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: grading.rubric)
+        print(setup.reference.dataset.summary + "\n")
         let grader = setup.grader(audience: instructor ? .instructor : .student)
         let name = url.deletingPathExtension().lastPathComponent
         let report: GradeReport

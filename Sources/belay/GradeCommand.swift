@@ -53,6 +53,8 @@ struct GradeCommand: AsyncParsableCommand {
             throw Exit.usage
         }
         let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: grading.rubric)
+        // The same summary as `check`: a misread dataset shows here before anyone is graded against it.
+        print(setup.reference.dataset.summary + "\n")
         let grader = setup.grader(audience: .instructor)
         let classGrader = ClassGrader(
             grader: grader, rubricSHA: setup.rubric.sha256 + setup.reference.dataset.sha256, belayVersion: belayVersion,

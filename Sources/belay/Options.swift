@@ -19,7 +19,8 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "Sheet to read from the workbook (default: the first).")
     var sheet: String?
 
-    /// Loads the dataset, printing a clear message and exiting 70 (or 64 for a missing folder) when it cannot.
+    /// Loads the dataset, printing a clear message when it cannot: exit 64 for `--data` (missing folder, unreadable
+    /// files, ids that do not line up, NaN or width-0 vectors: the user's input), 70 for the embedded data.
     func load() throws -> CourseDataset {
         do {
             if let data { return try CourseDataset.load(directory: URL(fileURLWithPath: data), sheetName: sheet) }

@@ -155,4 +155,77 @@ struct CLITests {
         #expect(second.stdout.contains("cached"), "\(second.stdout)")
         #expect(try String(contentsOf: out.appendingPathComponent("gradebook.csv"), encoding: .utf8) == gradebook)
     }
+    /// Generated course data in `directory/data`, and a copy with its embeddings rewritten by `python` (run with
+    /// `vectors`, a dict from the generated ids to float32 arrays, `ids` sorted, and `f` open for writing).
+    static func courseData(in directory: TemporaryDirectory, rewrite python: String? = nil, name: String = "bad") throws -> URL {
+        let data = directory.file("data")
+        if !FileManager.default.fileExists(atPath: data.path) {
+            let synth = try belay(["data", "synth", "--out", data.path, "--proteins", "200", "--labeled", "80", "--dim", "16"])
+            #expect(synth.status == 0, "\(synth.stderr)")
+        }
+        guard let python else { return data }
+        let folder = directory.file(name)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: data.appendingPathComponent("mtb_with_localization.xlsx"), to: folder.appendingPathComponent("mtb_with_localization.xlsx"))
+        let body = python.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        _ = try Python.output(script: """
+            import sys, gzip, io, h5py, numpy as np
+            src = h5py.File(io.BytesIO(gzip.open(sys.argv[1]).read()), "r")
+            ids = sorted(src.keys())
+            vectors = {k: src[k][()] for k in ids}
+            with h5py.File(sys.argv[2], "w") as f:
+            \(body)
+            """, arguments: [data.appendingPathComponent("mtb_full.h5.gz").path, folder.appendingPathComponent("embeddings.h5").path])
+        return folder
+    }
+
+    /// The dataset summary a command printed: from `Dataset:` to the first blank line.
+    static func datasetSummary(_ stdout: String) -> String {
+        let lines = stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("Dataset: ") }) else { return "" }
+        return lines[start...].prefix { !$0.isEmpty }.joined(separator: "\n")
+    }
+
+    @Test func checkAndGradePrintTheSameDatasetSummary() throws {
+        try #require(Python.isAvailable("h5py", "numpy"))
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        // Lower-case ids under a group: read, matched, and said so.
+        let data = try Self.courseData(in: directory, rewrite: """
+            g = f.create_group("embeddings")
+            for k in ids: g[k.lower()] = vectors[k]
+            """, name: "grouped")
+        let klass = directory.file("class")
+        try FileManager.default.createDirectory(at: klass, withIntermediateDirectories: true)
+        let check = try Self.belay(["check", Self.root.appendingPathComponent("solutions/019-leaky-pipeline").path, "--data", data.path])
+        let grade = try Self.belay(["grade", klass.path, "--out", directory.file("out").path, "--data", data.path])
+        #expect(grade.status == 0, "\(grade.stdout)\n\(grade.stderr)")
+        let summary = Self.datasetSummary(check.stdout)
+        #expect(summary.contains("one dataset per id under /embeddings"), "\(check.stdout)")
+        #expect(summary.contains("ignoring case"), "\(summary)")
+        #expect(summary.contains("Ids: "), "\(summary)")
+        #expect(Self.datasetSummary(grade.stdout) == summary, "\(grade.stdout)")
+    }
+
+    @Test(arguments: [
+        ("ids that do not line up", "for k in ids: f['P_' + k] = vectors[k]", ["fewer than half", "embeddings.h5 has `P_"]),
+        ("a NaN", "for k in ids: f[k] = np.where(np.arange(16) == 2, np.float32('nan'), vectors[k]).astype(np.float32)", ["holds NaN at position 2 of 16"]),
+        ("width 0", "f['X'] = np.zeros((len(ids), 0), dtype=np.float32)\nf['ids'] = np.array(ids, dtype='S16')", ["width 0"]),
+        ("an ambiguous file", "f['X'] = np.stack([vectors[k] for k in ids])\nf['ids'] = np.array(ids, dtype='S16')\nf[ids[0]] = vectors[ids[0]]", ["is ambiguous"]),
+    ])
+    func badDataStopsCheckAndGradeWithExit64(kind: String, python: String, words: [String]) throws {
+        try #require(Python.isAvailable("h5py", "numpy"))
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let bad = try Self.courseData(in: directory, rewrite: python)
+        let check = try Self.belay(["check", Self.root.appendingPathComponent("solutions/019-leaky-pipeline").path, "--data", bad.path])
+        #expect(check.status == 64, "\(kind): \(check.stdout)\n\(check.stderr)")
+        #expect(check.stderr.contains("cannot load the dataset"), "\(check.stderr)")
+        for word in words { #expect(check.stderr.contains(word), "\(kind): \(check.stderr)") }
+        let klass = directory.file("class")
+        try FileManager.default.createDirectory(at: klass, withIntermediateDirectories: true)
+        let grade = try Self.belay(["grade", klass.path, "--out", directory.file("out").path, "--data", bad.path])
+        #expect(grade.status == 64, "\(kind): \(grade.stdout)\n\(grade.stderr)")
+    }
 }

@@ -17,7 +17,7 @@ struct HDF5Tests {
                 f["row"] = np.array([[1, 2, 3]], dtype=np.float32)
                 f["col"] = np.array([[4], [5], [6]], dtype=np.float64)
                 f["matrix"] = np.zeros((2, 3), dtype=np.float32)
-                f["text"] = np.array([b"a", b"b"])
+                f["text"] = np.array([b"a", b"b", b"c", b"d"])  # matches no matrix dimension: not an ids list
                 f["ints"] = np.arange(3, dtype=np.int32)
                 f["scalar"] = np.float32(1)
                 f["compound"] = np.zeros(2, dtype=[("a", "f4"), ("b", "i4")])
@@ -32,8 +32,9 @@ struct HDF5Tests {
         let url = directory.file("mixed.h5")
         try makeH5pyFile(url)
         let reader = try HDF5EmbeddingReader(path: url.path)
-        #expect(reader.ids == ["col", "compound", "f16", "f32", "f64", "grp/inner/deep", "ints", "matrix", "row",
-                               "scalar", "text", "wide"])
+        #expect(reader.layout == .datasetPerID(group: nil), "vectors at the root and in a group: ids are paths")
+        // Ids are the vector datasets; the others can still be asked for, and say what they hold.
+        #expect(reader.ids == ["col", "f16", "f32", "f64", "grp/inner/deep", "row", "wide"])
         #expect(try reader.vector(for: "f32") == [1.0, -2.5, 3.25])
         #expect(try reader.vector(for: "f16") == [0.5, 1.5, -2.0])
         #expect(try reader.vector(for: "f64") == [Float(1e-3), 2.0, Float(1.0 / 3.0)])
@@ -60,7 +61,7 @@ struct HDF5Tests {
         let mismatch = try #require(throws: EmbeddingFileError.self) { try reader.read(ids: ["f32", "f64", "wide", "row"]) }
         #expect(mismatch.id == "wide")
         #expect(mismatch.message.contains("has 4 values but \"f32\" has 3"))
-        // nil means every dataset, and the file has refusable ones.
+        // nil means every vector, and the file's vectors differ in width.
         #expect(throws: EmbeddingFileError.self) { try reader.read(ids: nil) }
     }
 
@@ -172,5 +173,130 @@ struct HDF5Tests {
             #expect([0, 1, 127, 255].map { some.values[$0] } == expected[0])
             #expect([0, 1, 127, 255].map { some.values[256 + $0] } == expected[1])
         }
+    }
+}
+
+/// The common layouts of embedding files, written by h5py as instructors write them.
+@Suite("HDF5 embedding layouts")
+struct HDF5LayoutTests {
+    /// Five ids and their vectors (width 3), exactly representable: row i is [i, i + 1/4, -i/8].
+    static let ids = ["Rv0001", "Rv0002", "Rv0003c", "RV1984a", "P9WKJ3"]
+    static func vector(_ i: Int) -> [Float] { [Float(i), Float(i) + 0.25, -Float(i) / 8] }
+
+    /// Runs `body` (Python with `f` open for writing, `ids` a list of str, `X` the float32 n × 3 matrix) into a new
+    /// file and opens it.
+    static func write(_ body: String, in directory: TemporaryDirectory, name: String = "e.h5") throws -> URL {
+        let url = directory.file(name)
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
+        _ = try Python.output(script: """
+            import sys, h5py, numpy as np
+            ids = [\(Self.ids.map { "'\($0)'" }.joined(separator: ", "))]
+            X = np.array([[i, i + 0.25, -i / 8] for i in range(len(ids))], dtype=np.float32)
+            with h5py.File(sys.argv[1], "w") as f:
+            \(lines)
+            """, arguments: [url.path])
+        return url
+    }
+
+    /// The reader finds `layout` and reads every id's vector, in any order and with repeats.
+    static func expectReadsAll(_ url: URL, layout: HDF5EmbeddingReader.Layout) throws {
+        let reader = try HDF5EmbeddingReader(path: url.path)
+        #expect(reader.layout == layout)
+        #expect(reader.ids == ids.sorted())
+        for (i, id) in ids.enumerated() { #expect(try reader.vector(for: id) == vector(i), "\(id)") }
+        let order = [4, 0, 2, 2, 3]
+        let block = try reader.read(ids: order.map { ids[$0] })
+        #expect(block.dim == 3)
+        #expect(block.values == order.flatMap { vector($0) })
+        let one = try reader.read(ids: [ids[1]])
+        #expect(one.values == vector(1))
+        let missing = try #require(throws: EmbeddingFileError.self) { try reader.read(ids: ["Rv0001", "Rv9999"]) }
+        #expect(missing.id == "Rv9999")
+    }
+
+    @Test func vectorsUnderOneGroupAreNamedByLeaf() throws {
+        try #require(Python.isAvailable("h5py", "numpy"))
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let url = try Self.write("""
+            g = f.create_group("embeddings")
+            for i, k in enumerate(ids): g[k] = X[i]
+            f["version"] = np.int32(3)
+            """, in: directory)
+        try Self.expectReadsAll(url, layout: .datasetPerID(group: "embeddings"))
+        #expect(try HDF5EmbeddingReader(path: url.path).layout.description == "one dataset per id under /embeddings")
+
+        let deep = try Self.write("""
+            g = f.create_group("model").create_group("per_protein")
+            for i, k in enumerate(ids): g[k] = X[i]
+            """, in: directory, name: "deep.h5")
+        try Self.expectReadsAll(deep, layout: .datasetPerID(group: "model/per_protein"))
+
+        let root = try Self.write("for i, k in enumerate(ids): f[k] = X[i]", in: directory, name: "root.h5")
+        try Self.expectReadsAll(root, layout: .datasetPerID(group: ""))
+    }
+
+    @Test(arguments: [
+        ("fixed-length bytes (S10)", "f['ids'] = np.array(ids, dtype='S10')"),
+        ("h5py str", "f.create_dataset('ids', data=ids, dtype=h5py.string_dtype())"),
+        ("h5py bytes objects", "f.create_dataset('ids', data=np.array([k.encode() for k in ids], dtype=object), dtype=h5py.string_dtype('ascii'))"),
+        ("special_dtype(vlen=bytes)", "f.create_dataset('ids', data=[k.encode() for k in ids], dtype=h5py.special_dtype(vlen=bytes))"),
+        ("space-padded, odd names", "f['protein_names'] = np.array([k + '  ' for k in ids], dtype='S12')"),
+    ])
+    func matrixWithIDs(kind: String, idsLine: String) throws {
+        try #require(Python.isAvailable("h5py", "numpy"))
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let url = try Self.write("f['embeddings'] = X\n" + idsLine, in: directory)
+        let idsName = idsLine.contains("protein_names") ? "protein_names" : "ids"
+        try Self.expectReadsAll(url, layout: .matrix(dataset: "embeddings", ids: idsName, rows: 5, width: 3, transposed: false))
+
+        let transposed = try Self.write("f['vectors'] = X.T.astype(np.float64)\n" + idsLine, in: directory, name: "t.h5")
+        try Self.expectReadsAll(transposed, layout: .matrix(dataset: "vectors", ids: idsName, rows: 5, width: 3, transposed: true))
+        #expect(try HDF5EmbeddingReader(path: transposed.path).layout.description.contains("3 x 5 matrix /vectors (a column per id)"))
+    }
+
+    @Test func chunkedCompressedMatrixReadsTheSameRows() throws {
+        try #require(Python.isAvailable("h5py", "numpy"))
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let url = try Self.write("""
+            f.create_dataset("emb", data=X, chunks=(2, 3), compression="gzip")
+            f.create_dataset("names", data=ids, dtype=h5py.string_dtype())
+            """, in: directory)
+        try Self.expectReadsAll(url, layout: .matrix(dataset: "emb", ids: "names", rows: 5, width: 3, transposed: false))
+    }
+
+    @Test(arguments: [
+        ("two matrices with ids", "f['a'] = X\nf['b'] = X * 2\nf['ids'] = np.array(ids, dtype='S10')", ["is ambiguous", "/a", "/b", "/ids"]),
+        ("a matrix and vectors", "f['emb'] = X\nf['ids'] = np.array(ids, dtype='S10')\nf['Rv0001'] = X[0]", ["is ambiguous", "/emb", "/Rv0001"]),
+        ("a matrix without ids", "f['emb'] = X\nf['ids'] = np.arange(5)", ["/emb (float32, 5 x 3)", "no 1-D string dataset", "/ids (int64, 5)"]),
+        ("no vectors", "f['ids'] = np.array(ids, dtype='S10')\nf['n'] = np.arange(5)", ["holds no embedding vectors", "/ids (strings, 5)"]),
+        ("an empty file", "pass", ["no datasets at all"]),
+        ("duplicate ids", "f['emb'] = X\nf['ids'] = np.array(ids[:4] + ['Rv0002'], dtype='S10')", ["appears twice", "entries 1 and 4"]),
+        ("a leaf name used twice", "g = f.create_group('emb')\nfor i, k in enumerate(ids): g[k] = X[i]\nf['Rv0002'] = np.arange(3)", ["names two datasets", "/Rv0002", "/emb/Rv0002"]),
+    ])
+    func ambiguousOrEmptyFilesAreRefusedNamingTheirDatasets(kind: String, body: String, words: [String]) throws {
+        try #require(Python.isAvailable("h5py", "numpy"))
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let url = try Self.write(body, in: directory)
+        let error = try #require(throws: EmbeddingFileError.self) { try HDF5EmbeddingReader(path: url.path) }
+        #expect(error.path == url.path)
+        for word in words { #expect(error.description.contains(word), "\(kind): \(error)") }
+    }
+
+    @Test func emptyVectorsReadAsWidthZero() throws {
+        try #require(Python.isAvailable("h5py", "numpy"))
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let perID = try Self.write("for k in ids: f[k] = np.zeros(0, dtype=np.float32)", in: directory)
+        let a = try HDF5EmbeddingReader(path: perID.path).read(ids: Self.ids)
+        #expect(a.dim == 0 && a.values.isEmpty)
+        let matrix = try Self.write("f['emb'] = np.zeros((5, 0), dtype=np.float32)\nf['ids'] = np.array(ids, dtype='S10')", in: directory, name: "m.h5")
+        let reader = try HDF5EmbeddingReader(path: matrix.path)
+        #expect(reader.layout == .matrix(dataset: "emb", ids: "ids", rows: 5, width: 0, transposed: false))
+        let b = try reader.read(ids: Self.ids)
+        #expect(b.dim == 0 && b.values.isEmpty)
     }
 }
