@@ -194,6 +194,29 @@ struct LabelReferenceTests {
         #expect(agree.message.contains("100%") && agree.message.contains("the sheet's location column"), "\(agree.message)")
     }
 
+    /// The column student as the course text has it: pandas reads the sheet, keeps the rows with a `location`,
+    /// counts residues with `str.count`, and writes features.csv with `to_csv(index=False)`.
+    @Test func aPandasStudentUsingTheColumnScoresFullMarks() async throws {
+        guard Python.isAvailable("pandas", "openpyxl") else { return }
+        let s = Self.sheet
+        let out = try TemporaryDirectory(prefix: "belay-labels-pandas")
+        defer { out.cleanup() }
+        _ = try Python.output(
+            script: """
+                import sys, pandas as pd
+                df = pd.read_excel(sys.argv[1] + "/mtb_with_localization.xlsx")
+                df = df[df["location"].notna()]
+                out = pd.DataFrame({"protein_id": df["Entry"], "location": df["location"],
+                                    "length": df["Sequence"].str.len()})
+                for aa in "ACDEFGHIKLMNPQRSTVWY":
+                    out[aa] = df["Sequence"].str.count(aa)
+                out.to_csv(sys.argv[2], index=False)
+                """, arguments: [s.directory.path, out.file("features.csv").path])
+        let csv = try String(contentsOf: out.file("features.csv"), encoding: .utf8)
+        let report = try await s.grade(["features.csv": csv])
+        expectFullMarksOnExercise0(report, "pandas column student")
+    }
+
     @Test func aStudentCleaningTheTextScoresFullMarks() async throws {
         let s = Self.sheet
         let report = try await s.grade(["features.csv": s.featuresCSV(s.cleaningStudent)])
