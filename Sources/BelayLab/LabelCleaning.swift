@@ -105,15 +105,41 @@ public struct LocationMapping: Sendable, Equatable {
 
     /// The mapping table of `route019`, in the format `init(table:)` reads.
     ///
-    /// GO cellular-component names (lower case) reproduce the dataset's `location` column: extracellular
-    /// region / space -> secreted; plasma membrane, membrane, cell outer membrane -> membrane; cytosol, cytoplasm
-    /// -> cytoplasm. UniProt "Subcellular location" terms use the same classes: `Cytoplasm`, `Cytoplasm, cytosol`
-    /// -> cytoplasm; `Cell membrane`, `Membrane`, `Cell inner membrane`, `Cell outer membrane` and the topology
-    /// terms `Multi-pass`/`Single-pass`/`Peripheral membrane protein`, `Lipid-anchor` -> membrane; anything
-    /// starting with `Secreted` (`Secreted`, `Secreted, cell wall`, ...) and `Extracellular space` -> secreted.
-    /// Deliberately not voting: `Periplasm`, `Cell envelope`, `Cell wall`, `Cell surface`, `Cytoplasmic side`,
-    /// `Nucleoid`, and every other term, because none of them says which of the three compartments the protein
-    /// is in. All rules but `Secreted` are exact, so no UniProt rule can fire on a GO name or vice versa.
+    /// **GO cellular-component names** (lower case) reproduce the embedded dataset's `location` column exactly:
+    /// extracellular region / space -> secreted; plasma membrane, membrane, cell outer membrane -> membrane;
+    /// cytosol, cytoplasm -> cytoplasm; every other GO name (peptidoglycan-based cell wall, ribosome, cell surface,
+    /// integral component of membrane, ...) does not vote.
+    ///
+    /// **UniProt "Subcellular location [CC]" terms**, reviewed term by term against UniProt's controlled
+    /// vocabulary of subcellular locations (`subcell.txt`). A location there is written as its `SL` line, the
+    /// top-level location first and each narrower part after a comma (`Cytoplasm, nucleoid`, `Secreted, cell
+    /// wall`, `Cytoplasmic vesicle, secretory vesicle, acrosome`); membrane topologies (`IT`) and orientations
+    /// (`IO`) follow a location after `;`. Matching is case-insensitive, so a rule written for one source also
+    /// reads the other's spelling (`Cytoplasm` and `cytoplasm`). A term with no rule of its own votes by its
+    /// top-level location, the part before the first comma (see `labels(forLocationTerm:)`). Decisions:
+    /// - cytoplasm: `Cytoplasm` (SL-0086) and every `Cytoplasm, <sub-location>` (cytosol, nucleoid,
+    ///   cytoskeleton, cell cortex, ... are parts of the cytoplasm); the bare `Cytosol` (the GO name). A bare
+    ///   `Nucleoid` does not vote: it is not UniProt's form, and as a GO name (`nucleoid [GO:0009295]`) the
+    ///   embedded dataset's `location` column leaves it out.
+    /// - membrane: `Membrane` (SL-0162), `Cell membrane`, `Cell inner membrane`, `Cell outer membrane` (the
+    ///   route's one membrane class covers the cytoplasmic membrane and the outer membrane alike); the topology
+    ///   terms `Multi-pass membrane protein`, `Single-pass membrane protein`, `Single-pass type I`...`IV membrane
+    ///   protein`, `Peripheral membrane protein`, `Lipid-anchor` (also `Lipid-anchor, GPI-anchor`) and
+    ///   `GPI-anchor`, which all say the protein sits in a membrane.
+    /// - secreted: `Secreted` and every `Secreted, <sub-location>` (`Secreted, cell wall`, `Secreted,
+    ///   extracellular space`, `Secreted, capsule`, ...), because UniProt files those under Secreted; the bare
+    ///   `Extracellular space` (the GO name) as well.
+    /// - no vote: `Periplasm`, `Cell envelope`, `Cell wall` (bare; UniProt's own form is `Secreted, cell wall`),
+    ///   `Cell surface`, `Capsule` (bare), `Cell septum`, `Cell pole`, `Cell tip`, `Cell projection[, ...]`,
+    ///   `Cytoplasmic vesicle[, ...]` and `Cytoplasmic granule` (a vesicle is not the cytoplasm: `Cytoplasmic
+    ///   vesicle` is a kind of `Vesicle` in UniProt's hierarchy, not a part of `Cytoplasm`), membranes of other
+    ///   compartments (`Cytoplasmic vesicle membrane`, `Membrane raft`; as with GO, only the cell's own
+    ///   membranes vote, though a topology term after them still does),
+    ///   every `Host ...` location (the host's compartments, not the bacterium's), the orientation terms
+    ///   (`Cytoplasmic side`, `Extracellular side`, `Periplasmic side`, `Lumenal side`), and every other term:
+    ///   none of them says which of the three compartments the protein is in.
+    /// All rules are exact: a term that merely starts like a voting term (`Cytoplasmic vesicle`, `Secretory
+    /// vesicle`, `Membrane raft`) never votes by accident.
     public static let route019Table = """
         # term\tlabel\tmatch  (GO cellular-component names)
         cytoplasm\tcytoplasm\texact
@@ -123,17 +149,25 @@ public struct LocationMapping: Sendable, Equatable {
         cell outer membrane\tmembrane\texact
         extracellular region\tsecreted\texact
         extracellular space\tsecreted\texact
-        # UniProt "Subcellular location [CC]" terms
+        # UniProt "Subcellular location [CC]" terms (a `Top, part` term without a rule votes by `Top`)
+        Cytoplasm\tcytoplasm\texact
         Cytoplasm, cytosol\tcytoplasm\texact
+        Cytoplasm, nucleoid\tcytoplasm\texact
+        Membrane\tmembrane\texact
         Cell membrane\tmembrane\texact
         Cell inner membrane\tmembrane\texact
+        Cell outer membrane\tmembrane\texact
         Multi-pass membrane protein\tmembrane\texact
         Single-pass membrane protein\tmembrane\texact
         Single-pass type I membrane protein\tmembrane\texact
         Single-pass type II membrane protein\tmembrane\texact
+        Single-pass type III membrane protein\tmembrane\texact
+        Single-pass type IV membrane protein\tmembrane\texact
         Peripheral membrane protein\tmembrane\texact
         Lipid-anchor\tmembrane\texact
-        Secreted\tsecreted\tprefix
+        GPI-anchor\tmembrane\texact
+        Secreted\tsecreted\texact
+        Secreted, cell wall\tsecreted\texact
         """
 
     /// Route 019's three classes, cytoplasm / membrane / secreted, from `route019Table`.
@@ -146,6 +180,17 @@ public struct LocationMapping: Sendable, Equatable {
     public func labels(forTerm term: String) -> [String] {
         let hits = Set(rules.filter { $0.matches(term) }.map(\.label))
         return classes.filter { hits.contains($0) }
+    }
+
+    /// The classes a UniProt location term votes for: the rules matching the whole term, or, when none does,
+    /// those matching its top-level location, the part before the first comma (`Cytoplasm, nucleoid` votes as
+    /// `Cytoplasm`, `Secreted, extracellular space` as `Secreted`, `Cytoplasmic vesicle, secretory vesicle` as
+    /// `Cytoplasmic vesicle`, which has no rule).
+    public func labels(forLocationTerm term: String) -> [String] {
+        let whole = labels(forTerm: term)
+        guard whole.isEmpty, let comma = term.firstIndex(of: ",") else { return whole }
+        let head = String(term[..<comma]).trimmedWhitespace
+        return head.isEmpty ? [] : labels(forTerm: head)
     }
 }
 
@@ -220,11 +265,12 @@ public struct LabelCleaner: Sendable {
     /// Steps: drop evidence tags in braces (`{ECO:0000255|HAMAP-Rule:...}`); cut the text into blocks at each
     /// `SUBCELLULAR LOCATION:`; in each block drop an isoform prefix (`[Isoform 2]:`) and everything from
     /// `Note=` on (notes are free prose and run to the end of their block); split the rest on `;` and `.`;
-    /// trim. The terms then vote through the mapping (see `outcome(votes:)`). Isoforms all vote for the one
-    /// protein, so isoforms in different compartments make it ambiguous.
+    /// trim. Each term then votes through the mapping, whole or else by its top-level location (see
+    /// `LocationMapping.labels(forLocationTerm:)`). Isoforms all vote for the one protein, so isoforms in
+    /// different compartments make it ambiguous.
     /// - Complexity: O(text length x rules).
     public func clean(uniprotLocation text: String) -> LabelOutcome {
-        outcome(forTerms: Self.uniprotTerms(text))
+        outcome(forVotes: Self.uniprotTerms(text).map { mapping.labels(forLocationTerm: $0) })
     }
 
     /// Cleans a GO cellular-component list, `name [GO:id]; name [GO:id]`: split on `;`, drop each `[GO:...]`
@@ -266,10 +312,16 @@ public struct LabelCleaner: Sendable {
                                        ambiguous: ambiguous, missing: missing))
     }
 
-    /// The vote of a list of terms: one class -> `.label`, several -> `.ambiguous`, none -> `.missing`.
+    /// The vote of a list of terms (each matched whole): one class -> `.label`, several -> `.ambiguous`,
+    /// none -> `.missing`.
     public func outcome(forTerms terms: [String]) -> LabelOutcome {
+        outcome(forVotes: terms.map { mapping.labels(forTerm: $0) })
+    }
+
+    /// The outcome of the terms' votes (each the classes one term voted for).
+    func outcome(forVotes votes: [[String]]) -> LabelOutcome {
         var hits = Set<String>()
-        for term in terms { hits.formUnion(mapping.labels(forTerm: term)) }
+        for vote in votes { hits.formUnion(vote) }
         let ordered = mapping.classes.filter { hits.contains($0) }
             + hits.subtracting(mapping.classes).sorted()  // labels outside `classes` (custom mappings)
         switch ordered.count {

@@ -141,23 +141,34 @@ extension Route019Checks {
             let minimum = try spec.number("min_agreement", default: 0.98)
             let showRows = try spec.int("show_rows", default: 5)
             let reference = context.reference
-            let droppedReason = Dictionary(reference.dropped.map { ($0.id, $0.reason) }, uniquingKeysWith: { a, _ in a })
+            let labels = reference.labelReference
+            let referenceName = labels.source.phrase
+            // Each row is compared with the reference label (the sheet's location column when the sheet has one);
+            // where Belay's cleaning of the text says otherwise, matching the cleaning earns the credit as well.
             var compared = 0
             var disagreements: [String] = []
             var keptDropped = 0
+            var credited = 0
             var confusions: [String: Int] = [:]
             for row in table.rows where reference.sheetIDs.contains(row.id) {
+                guard let entry = labels.entry(row.id) else { continue }
                 compared += 1
                 let label = normalizedLabel(row.location)
-                if let i = reference.indexByID[row.id] {
-                    if label != reference.labels[i] {
-                        disagreements.append("line \(row.line) `\(row.id)`: `\(row.location)` (reference: \(reference.labels[i]))")
-                        confusions["\(label.isEmpty ? "(blank)" : label) for \(reference.labels[i])", default: 0] += 1
-                    }
+                switch labels.credit(for: entry, label: label, raw: row.location) {
+                case .reference: continue
+                case .alternative:
+                    credited += 1
+                    continue
+                case nil: break
+                }
+                let other = labels.alternativePhrase.map { ", \($0): \(entry.cleaningDescription)" } ?? ""
+                if let expected = labels.referenceLabel(entry) {
+                    disagreements.append("line \(row.line) `\(row.id)`: `\(row.location)` (reference: \(expected)\(other))")
+                    confusions["\(label.isEmpty ? "(blank)" : label) for \(expected)", default: 0] += 1
                 } else {
                     keptDropped += 1
-                    let reason = droppedReason[row.id] ?? "dropped"
-                    disagreements.append("line \(row.line) `\(row.id)`: `\(row.location)` (reference drops it: \(reason))")
+                    disagreements.append(
+                        "line \(row.line) `\(row.id)`: `\(row.location)` (reference drops it: \(labels.dropReason(entry))\(other))")
                 }
             }
             guard compared > 0 else {
@@ -165,10 +176,14 @@ extension Route019Checks {
             }
             let agreement = Double(compared - disagreements.count) / Double(compared)
             var details = [
-                "\(compared - disagreements.count) of \(compared) labels agree with the reference cleaning (\(percent(agreement)); at least \(percent(minimum)) needed)."
+                "\(compared - disagreements.count) of \(compared) labels agree with the reference labels (\(percent(agreement)); at least \(percent(minimum)) needed).",
+                "Reference: \(referenceName)."
+                    + (labels.alternativePhrase.map {
+                        " Where \($0) says otherwise (\(plural(labels.disagreements.count, "sheet row"))), a label matching it is accepted too: \(plural(credited, "row")) of yours earned credit that way."
+                    } ?? ""),
             ]
             if keptDropped > 0 {
-                details.append("\(plural(keptDropped, "row")) keep a protein whose location is ambiguous or missing.")
+                details.append("\(plural(keptDropped, "row")) keep a protein that the reference drops (ambiguous, blank or no class).")
             }
             if !confusions.isEmpty {
                 details.append(
@@ -180,38 +195,73 @@ extension Route019Checks {
                 details.append("First rows:")
                 details += disagreements.prefix(showRows).map { "  - \($0)" }
             }
-            let hint =
-                keptDropped > 0
-                ? "Drop proteins whose location text maps to more than one class, or to none, instead of picking one."
-                : "Map each location text to cytoplasm, membrane or secreted; ignore evidence tags like {ECO:…} and notes."
+            let hint: String
+            if labels.usesColumn {
+                hint =
+                    keptDropped > 0
+                    ? "Use the sheet's `location` column as the label and drop the proteins where it is blank."
+                    : "Use the sheet's `location` column as the label (cytoplasm, membrane or secreted), unchanged."
+            } else {
+                hint =
+                    keptDropped > 0
+                    ? "Drop proteins whose location text maps to more than one class, or to none, instead of picking one."
+                    : "Map each location text to cytoplasm, membrane or secreted; ignore evidence tags like {ECO:…} and notes."
+            }
             if agreement >= minimum {
                 return .pass(
-                    "\(percent(agreement)) of labels agree with the reference cleaning",
+                    "\(percent(agreement)) of labels agree with \(referenceName)"
+                        + (credited > 0 ? " (\(plural(credited, "row")) through \(labels.alternativePhrase ?? ""))" : ""),
                     details: details.joined(separator: "\n"))
             }
             return .fail(
-                "only \(percent(agreement)) of labels agree with the reference cleaning (\(percent(minimum)) needed)",
+                "only \(percent(agreement)) of labels agree with \(referenceName) (\(percent(minimum)) needed)",
                 details: details.joined(separator: "\n"), hint: hint)
         },
 
         "ex0.labels.coverage": { context, spec in
             guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
             let minimum = try spec.number("min_coverage", default: 0.98)
-            let reference = context.reference
+            let labels = context.reference.labelReference
             let present = Set(table.rows.map(\.id))
-            let missing = reference.ids.filter { !present.contains($0) }
-            let coverage = Double(reference.ids.count - missing.count) / Double(max(1, reference.ids.count))
-            let details =
-                "\(reference.ids.count - missing.count) of \(reference.ids.count) proteins with a clean label are in features.csv."
-                + (missing.isEmpty ? "" : " Missing, for example: \(listSome(missing.map { "`\($0)`" }))")
+            // Coverage is measured against the labelled set the student follows: the reference's, or (when the
+            // sheet has a location column) Belay's cleaning's, whichever the student's rows cover better. A protein
+            // of that set that the other set drops may be missing without cost.
+            var candidates: [(name: String, ids: [String])] = [(labels.source.phrase, context.reference.ids)]
+            if let other = labels.alternativePhrase { candidates.append((other, labels.cleaningIDs)) }
+            func covered(_ ids: [String]) -> Int { ids.reduce(0) { $0 + (present.contains($1) ? 1 : 0) } }
+            var chosen = 0
+            for (i, c) in candidates.enumerated().dropFirst() {
+                let best = candidates[chosen]
+                if Double(covered(c.ids)) / Double(max(1, c.ids.count))
+                    > Double(covered(best.ids)) / Double(max(1, best.ids.count))
+                {
+                    chosen = i
+                }
+            }
+            let followed = candidates[chosen]
+            let otherSet = candidates.count > 1 ? Set(candidates[1 - chosen].ids) : nil
+            let missingAll = followed.ids.filter { !present.contains($0) }
+            let excused = otherSet.map { other in missingAll.filter { !other.contains($0) } } ?? []
+            let missing = otherSet.map { other in missingAll.filter { other.contains($0) } } ?? missingAll
+            let total = followed.ids.count
+            let coverage = Double(total - missing.count) / Double(max(1, total))
+            var details =
+                "\(total - missingAll.count) of the \(total) proteins labelled by \(followed.name) are in features.csv"
+                + (candidates.count > 1 ? " (the labelled set your rows follow more closely)." : ".")
+            if !excused.isEmpty {
+                details +=
+                    " \(plural(excused.count, "missing protein")) \(excused.count == 1 ? "is" : "are") credited because \(candidates[1 - chosen].name) drops \(excused.count == 1 ? "it" : "them")."
+            }
+            if !missing.isEmpty { details += " Missing, for example: \(listSome(missing.map { "`\($0)`" }))" }
             if coverage >= minimum {
-                return .pass("features.csv covers \(percent(coverage)) of the proteins with a clean label", details: details)
+                return .pass("features.csv covers \(percent(coverage)) of the proteins with a label", details: details)
             }
             return .fail(
-                "features.csv covers only \(percent(coverage)) of the proteins with a clean label (\(percent(minimum)) needed)",
+                "features.csv covers only \(percent(coverage)) of the proteins with a label (\(percent(minimum)) needed)",
                 details: details,
-                hint:
-                    "Keep every protein whose location maps to exactly one class; drop only ambiguous and missing ones. Check that a filter or a merge did not lose rows."
+                hint: labels.usesColumn
+                    ? "Keep every protein whose `location` cell in the sheet is filled in; drop only the blank ones. Check that a filter or a merge did not lose rows."
+                    : "Keep every protein whose location maps to exactly one class; drop only ambiguous and missing ones. Check that a filter or a merge did not lose rows."
             )
         },
     ]

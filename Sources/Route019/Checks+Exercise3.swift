@@ -118,27 +118,47 @@ extension Route019Checks {
             } else {
                 return unusable(context.submission.clusters.problem ?? Problem(location: "clusters.csv", message: "is missing"))
             }
-            // Expected: the student's own labelled proteins (or the reference's, if features.csv is unusable) that have a vector.
-            let base: [String] =
-                context.submission.features.value.map { $0.rows.map(\.id).filter { reference.sheetIDs.contains($0) } }
-                ?? reference.ids
-            let expected = Set(base.filter { reference.embeddedSheetIDs.contains($0) })
+            // Expected: a labelled set's proteins that have a vector. The student's own labelled proteins come first;
+            // the reference's labelled set and, when the sheet has a location column, Belay's cleaning's are accepted
+            // too, so a student following either label source aligns correctly.
+            let labels = reference.labelReference
+            var bases: [(name: String, ids: [String])] = []
+            if let features = context.submission.features.value {
+                bases.append(("your labelled proteins in features.csv", features.rows.map(\.id).filter { reference.sheetIDs.contains($0) }))
+            }
+            bases.append(("the proteins labelled by \(labels.source.phrase)", reference.ids))
+            if let other = labels.alternativePhrase { bases.append(("the proteins labelled by \(other)", labels.cleaningIDs)) }
             let got = Set(handed)
-            let withoutEmbedding = got.subtracting(expected).filter { !reference.embeddedSheetIDs.contains($0) }.sorted()
-            let notLabelled = got.subtracting(expected).filter { reference.embeddedSheetIDs.contains($0) }.sorted()
-            let lost = expected.subtracting(got).sorted()
-            let baseMissing = base.filter { !reference.embeddedSheetIDs.contains($0) }.count
+            struct Comparison {
+                var name: String, base: [String], withoutEmbedding: [String], notLabelled: [String], lost: [String]
+                var problems: Int { withoutEmbedding.count + notLabelled.count + lost.count }
+            }
+            let comparisons = bases.map { b -> Comparison in
+                let expected = Set(b.ids.filter { reference.embeddedSheetIDs.contains($0) })
+                return Comparison(
+                    name: b.name, base: b.ids,
+                    withoutEmbedding: got.subtracting(expected).filter { !reference.embeddedSheetIDs.contains($0) }.sorted(),
+                    notLabelled: got.subtracting(expected).filter { reference.embeddedSheetIDs.contains($0) }.sorted(),
+                    lost: expected.subtracting(got).sorted())
+            }
+            let matched = comparisons.first { $0.problems == 0 }
+            // Without a match, report against the student's own set, else against the closest labelled set.
+            let shown =
+                matched
+                ?? (context.submission.features.value != nil
+                    ? comparisons[0] : comparisons.min { $0.problems < $1.problems } ?? comparisons[0])
+            let baseMissing = shown.base.filter { !reference.embeddedSheetIDs.contains($0) }.count
             var details = [
-                "\(base.count) labelled proteins, \(baseMissing) of them without an embedding; \(source) holds \(got.count)."
+                "Compared with \(shown.name): \(shown.base.count) labelled proteins, \(baseMissing) of them without an embedding; \(source) holds \(got.count)."
             ]
-            if !withoutEmbedding.isEmpty {
-                details.append("Kept although the embedding file has no vector for them: \(listSome(withoutEmbedding, limit: show))")
+            if !shown.withoutEmbedding.isEmpty {
+                details.append("Kept although the embedding file has no vector for them: \(listSome(shown.withoutEmbedding, limit: show))")
             }
-            if !lost.isEmpty { details.append("Lost although they have a vector: \(listSome(lost, limit: show))") }
-            if !notLabelled.isEmpty {
-                details.append("Not among your labelled proteins in features.csv: \(listSome(notLabelled, limit: show))")
+            if !shown.lost.isEmpty { details.append("Lost although they have a vector: \(listSome(shown.lost, limit: show))") }
+            if !shown.notLabelled.isEmpty {
+                details.append("Not among \(shown.name): \(listSome(shown.notLabelled, limit: show))")
             }
-            if withoutEmbedding.isEmpty && lost.isEmpty && notLabelled.isEmpty {
+            if matched != nil {
                 return .pass(
                     "\(plural(got.count, "protein")) aligned; the \(plural(baseMissing, "protein")) without an embedding were dropped",
                     details: details.joined(separator: "\n"))

@@ -79,13 +79,26 @@ extension Route019Reference {
 
     /// A short plain-text table of the run's figures and cluster statistics.
     public func summaryTable() -> String {
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         let s = clustering.stats
         var lines: [String] = []
         lines.append("Dataset: \(dataset.name)")
-        lines.append(
-            "Proteins: \(dataset.proteins.count) in the sheet, \(ids.count) with a clean label ("
-                + encoder.classes.map { "\($0) \(cleaning.kept[$0] ?? 0)" }.joined(separator: ", ")
-                + "), \(cleaning.ambiguous) ambiguous, \(cleaning.missing) without a location")
+        let perClass = encoder.classes.map { "\($0) \(cleaning.kept[$0] ?? 0)" }.joined(separator: ", ")
+        if labelReference.usesColumn {
+            lines.append(
+                "Proteins: \(dataset.proteins.count) in the sheet, \(ids.count) labelled by the sheet's location column ("
+                    + perClass + "), \(cleaning.dropped - cleaning.outsideClasses) blank there"
+                    + (cleaning.outsideClasses > 0 ? ", \(cleaning.outsideClasses) with a value outside the classes" : ""))
+            lines.append(
+                "Labels: reference is the sheet's location column; \(LabelReferenceSource.cleaningPhrase(dataset.locationSource)) "
+                    + "labels \(cleaning.cleaningKept) (\(cleaning.ambiguous) ambiguous, \(cleaning.missing) without a location) and "
+                    + "disagrees with the column on \(plural(cleaning.disagreements, "row"))")
+        } else {
+            lines.append(
+                "Proteins: \(dataset.proteins.count) in the sheet, \(ids.count) with a clean label (" + perClass
+                    + "), \(cleaning.ambiguous) ambiguous, \(cleaning.missing) without a location")
+            lines.append("Labels: the sheet has no location column; reference is \(labelReference.source.phrase)")
+        }
         lines.append(
             "Embeddings: \(dataset.embeddingFileCount) vectors of width \(dataset.embeddings.dimension); "
                 + "\(alignedIDs.count) labelled proteins aligned, \(missingEmbeddings.count) without an embedding")

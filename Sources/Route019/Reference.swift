@@ -50,9 +50,9 @@ public final class Route019Reference: Sendable {
     /// The threshold this run used.
     public let threshold: Float
 
-    /// Ids of the proteins kept after label cleaning, in sheet order (first occurrence of a duplicated id).
+    /// Ids of the proteins with a reference label, in sheet order (first occurrence of a duplicated id).
     public let ids: [String]
-    /// Their cleaned labels.
+    /// Their reference labels (see `labelReference`).
     public let labels: [String]
     /// Their features (Exercise 0).
     public let features: [SequenceFeatures]
@@ -64,10 +64,14 @@ public final class Route019Reference: Sendable {
     public let indexByID: [String: Int]
     /// Every id of the sheet, labelled or not.
     public let sheetIDs: Set<String>
-    /// Sheet proteins the cleaning dropped, with why ("ambiguous: membrane, secreted" or "no location").
+    /// Sheet proteins the reference drops, with why ("blank in the sheet's location column",
+    /// "ambiguous: membrane, secreted", "no location that maps to a class").
     public let dropped: [(id: String, reason: String)]
-    /// Counts of the cleaning.
+    /// Counts of the reference labels and of Belay's cleaning.
     public let cleaning: CleaningSummary
+    /// Both label sources of every sheet protein: the reference (the sheet's location column when it has one,
+    /// else Belay's cleaning of the text) and the other, with the rows where they disagree.
+    public let labelReference: LabelReference
 
     /// Ids (of `ids`) that have an embedding, in `ids` order: the proteins of Exercise 3.
     public let alignedIDs: [String]
@@ -108,12 +112,12 @@ public final class Route019Reference: Sendable {
         let threshold = dataset.threshold(override: options.threshold)
         self.threshold = threshold
 
-        // Exercise 0: clean labels, build features.
+        // Exercise 0: reference labels (the sheet's location column when it has one, else Belay's cleaning of the
+        // text; both kept per protein), then features.
         let cleaner = LabelCleaner()
         var ids: [String] = [], labels: [String] = [], features: [SequenceFeatures] = []
         var dropped: [(id: String, reason: String)] = []
         var seen = Set<String>()
-        var summary = CleaningSummary()
         // Cleaning and counting are independent per protein: done on all cores, then assembled in sheet order.
         let proteins = dataset.proteins
         let source = dataset.locationSource
@@ -127,21 +131,31 @@ public final class Route019Reference: Sendable {
                 return (outcome, sequenceFeatures(p.sequence))
             }
         }.flatMap { $0 }
+        let labelReference = LabelReference(
+            proteins: proteins, outcomes: computed.map(\.0), textSource: source, classes: cleaner.mapping.classes)
+        self.labelReference = labelReference
+        var summary = CleaningSummary(source: labelReference.source)
         for (i, protein) in proteins.enumerated() where seen.insert(protein.id).inserted {
-            let (outcome, proteinFeatures) = computed[i]
-            switch outcome {
-            case .label(let label):
+            let proteinFeatures = computed[i].1
+            switch computed[i].0 {
+            case .label: summary.cleaningKept += 1
+            case .ambiguous: summary.ambiguous += 1
+            case .missing: summary.missing += 1
+            }
+            guard let entry = labelReference.entry(protein.id) else { continue }
+            if let label = labelReference.referenceLabel(entry) {
                 ids.append(protein.id)
                 labels.append(label)
                 features.append(proteinFeatures)
                 summary.kept[label, default: 0] += 1
-            case .ambiguous(let classes):
-                dropped.append((protein.id, "ambiguous: " + classes.joined(separator: ", ")))
-                summary.ambiguous += 1
-            case .missing:
-                dropped.append((protein.id, "no location that maps to a class"))
-                summary.missing += 1
+            } else {
+                dropped.append((protein.id, labelReference.dropReason(entry)))
+                if labelReference.usesColumn { summary.dropped += 1 }
             }
+        }
+        if labelReference.usesColumn {
+            summary.disagreements = labelReference.disagreements.count
+            summary.outsideClasses = labelReference.outsideClasses.count
         }
         summary.duplicateRows = dataset.proteins.count - seen.count
         self.ids = ids
@@ -240,14 +254,24 @@ public final class Route019Reference: Sendable {
     public var alignedCodes: [Int] { alignedRows.map { codes[$0] } }
 }
 
-/// Counts of the label cleaning.
+/// Counts of the reference labels, and of Belay's cleaning next to them.
 public struct CleaningSummary: Sendable, Equatable {
-    /// Proteins kept, per class.
+    /// Where the reference labels come from.
+    public var source: LabelReferenceSource = .textCleaning(.uniprot)
+    /// Proteins with a reference label, per class.
     public var kept: [String: Int] = [:]
-    /// Dropped because their terms map to two or more classes.
+    /// Belay's cleaning: proteins it labels.
+    public var cleaningKept = 0
+    /// Belay's cleaning: dropped because their terms map to two or more classes.
     public var ambiguous = 0
-    /// Dropped because nothing in their text maps to a class (including blanks).
+    /// Belay's cleaning: dropped because nothing in their text maps to a class (including blanks).
     public var missing = 0
+    /// With the location column as reference: proteins it drops (blank, or a value outside the classes).
+    public var dropped = 0
+    /// With the location column as reference: its values outside the classes (reported, and dropped).
+    public var outsideClasses = 0
+    /// With the location column as reference: rows where it and Belay's cleaning disagree.
+    public var disagreements = 0
     /// Rows whose id repeats an earlier row (the first is used).
     public var duplicateRows = 0
     /// Total kept.

@@ -71,6 +71,23 @@ struct InfoCommand: AsyncParsableCommand {
         let dataset = try dataOptions.load()
         let reference = Route019Reference(dataset: dataset)
         print(reference.summaryTable())
+        // Every row where the sheet's location column and Belay's cleaning of the text disagree.
+        let labels = reference.labelReference
+        if labels.usesColumn {
+            let lines = labels.disagreementLines()
+            let cleaning = LabelReferenceSource.cleaningPhrase(dataset.locationSource)
+            if lines.isEmpty {
+                print("\nThe sheet's location column and \(cleaning) agree on every row.")
+            } else {
+                print("\n\(lines.count) row\(lines.count == 1 ? "" : "s") where the sheet's location column (the reference) and \(cleaning) disagree (a student matching either gets credit):")
+                for line in lines { print("  " + line) }
+            }
+            let outside = labels.outsideClasses
+            if !outside.isEmpty {
+                print("\n\(outside.count) value\(outside.count == 1 ? "" : "s") of the location column outside \(labels.classes.joined(separator: ", ")) (those proteins are dropped):")
+                for p in outside { print("  row \(p.row) `\(p.id)`: `\(p.column ?? "")`") }
+            }
+        }
         print("\nConnected components of the \(reference.alignedIDs.count) aligned labelled proteins:")
         print("threshold  clusters  largest  largest share  singletons")
         for t in thresholds {

@@ -60,6 +60,58 @@ import Testing
         #expect(cleaner.clean(uniprotLocation: text) == expected)
     }
 
+    /// UniProt's controlled vocabulary, term by term (the `SL` line as it appears in the text): what each votes for.
+    @Test(arguments: [
+        // Cytoplasm and every part of it.
+        ("Cytoplasm", "cytoplasm"), ("Cytoplasm, cytosol", "cytoplasm"), ("Cytoplasm, nucleoid", "cytoplasm"),
+        ("Cytoplasm, cytoskeleton", "cytoplasm"), ("Cytoplasm, cell cortex", "cytoplasm"),
+        ("Cytoplasm, perinuclear region", "cytoplasm"), ("Cytoplasm, P-body", "cytoplasm"),
+        ("Cytoplasm, cytoskeleton, cilium axoneme", "cytoplasm"), ("cytoplasm, nucleoid", "cytoplasm"),
+        ("Cytosol", "cytoplasm"), ("Nucleoid", nil),
+        // Membranes and membrane topologies.
+        ("Membrane", "membrane"), ("Cell membrane", "membrane"), ("Cell inner membrane", "membrane"),
+        ("Cell outer membrane", "membrane"), ("Multi-pass membrane protein", "membrane"),
+        ("Single-pass membrane protein", "membrane"), ("Single-pass type I membrane protein", "membrane"),
+        ("Single-pass type II membrane protein", "membrane"), ("Single-pass type III membrane protein", "membrane"),
+        ("Single-pass type IV membrane protein", "membrane"), ("Peripheral membrane protein", "membrane"),
+        ("Lipid-anchor", "membrane"), ("Lipid-anchor, GPI-anchor", "membrane"), ("GPI-anchor", "membrane"),
+        // Secreted and every part of it.
+        ("Secreted", "secreted"), ("Secreted, cell wall", "secreted"), ("Secreted, extracellular space", "secreted"),
+        ("Secreted, capsule", "secreted"), ("Secreted, extracellular exosome", "secreted"),
+        ("Secreted, extracellular space, extracellular matrix", "secreted"), ("Extracellular space", "secreted"),
+        // Locations that do not say which of the three compartments.
+        ("Periplasm", nil), ("Cell envelope", nil), ("Cell wall", nil), ("Cell surface", nil), ("Capsule", nil),
+        ("Cell septum", nil), ("Cell pole", nil), ("Cell tip", nil), ("Cell projection", nil),
+        ("Cell projection, cilium", nil), ("Cytoplasmic vesicle", nil), ("Cytoplasmic vesicle, secretory vesicle", nil),
+        ("Cytoplasmic vesicle membrane", nil), ("Cytoplasmic granule", nil), ("Membrane raft", nil), ("Nucleus", nil),
+        ("Host cytoplasm", nil), ("Host cell membrane", nil), ("Host nucleus", nil), ("Virion", nil),
+        // Orientations.
+        ("Cytoplasmic side", nil), ("Extracellular side", nil), ("Periplasmic side", nil), ("Lumenal side", nil),
+    ] as [(String, String?)])
+    func uniprotVocabularyTermByTerm(term: String, expected: String?) {
+        #expect(LocationMapping.route019.labels(forLocationTerm: term) == (expected.map { [$0] } ?? []))
+        let text = "SUBCELLULAR LOCATION: \(term) {ECO:0000255|HAMAP-Rule:MF_01839, ECO:0000269|PubMed:15916962}."
+        #expect(cleaner.clean(uniprotLocation: text) == (expected.map(LabelOutcome.label) ?? .missing))
+    }
+
+    @Test func subLocationsVoteByTheirTopLevelOnlyWithoutARuleOfTheirOwn() throws {
+        let mapping = try LocationMapping(table: "Cytoplasm\tinside\nCytoplasm, cell pole\tpole\n")
+        #expect(mapping.labels(forLocationTerm: "Cytoplasm, nucleoid") == ["inside"])
+        #expect(mapping.labels(forLocationTerm: "Cytoplasm, cell pole") == ["pole"])
+        #expect(mapping.labels(forLocationTerm: ", nucleoid") == [])
+        // GO names are matched whole: a comma in one does not make it vote by its head.
+        #expect(LabelCleaner(mapping: mapping).clean(goTerms: "cytoplasm, other [GO:1]") == .missing)
+    }
+
+    @Test func nucleoidAnnotationsAreCytoplasmic() {
+        #expect(cleaner.clean(uniprotLocation: "SUBCELLULAR LOCATION: Cytoplasm, nucleoid {ECO:0000269|PubMed:11886550, "
+            + "ECO:0000269|PubMed:22380631}. Note=Restricted to the nucleoid region, far from the cell poles.")
+            == .label("cytoplasm"))
+        #expect(cleaner.clean(uniprotLocation: "SUBCELLULAR LOCATION: Cytoplasm, nucleoid. Cell membrane; Peripheral "
+            + "membrane protein.") == .ambiguous(["cytoplasm", "membrane"]))
+        #expect(cleaner.clean(uniprotLocation: "SUBCELLULAR LOCATION: Cytoplasmic vesicle, secretory vesicle.") == .missing)
+    }
+
     @Test func uniprotTermParsing() {
         let terms = LabelCleaner.uniprotTerms(
             "SUBCELLULAR LOCATION: Cell membrane {ECO:0000255}; Multi-pass membrane protein {ECO:0000255}. "

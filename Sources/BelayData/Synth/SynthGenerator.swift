@@ -28,11 +28,12 @@ public enum SynthGenerator {
     static let classShares: [Double] = [0.60, 0.28, 0.12]
 
     /// The cleaned label of a UniProt "Subcellular location [CC]" text, by the rule every generated row obeys:
-    /// evidence `{…}` and `Note=…` parts are ignored; `Cytoplasm`/`Cytosol` vote cytoplasm; `Cell membrane`,
-    /// `Membrane`, `Cell inner membrane`, `Cell outer membrane`, `Multi-pass`/`Single-pass`/`Peripheral membrane
-    /// protein` and `Lipid-anchor` vote membrane; `Secreted` (also `Secreted, cell wall`) and `Extracellular space`
-    /// vote secreted; a term like `Cytoplasm, cytosol` votes by its head before the comma; other terms
-    /// (`Cell wall`, `Periplasm`, `Cytoplasmic side`, …) do not vote. Exactly one class → that class, else `nil`.
+    /// BelayLab's `LabelCleaner().clean(uniprotLocation:)`, the grader's own cleaning (one rule, not two).
+    /// Evidence `{…}` and `Note=…` parts are ignored; `Cytoplasm` and any `Cytoplasm, <part>` (`Cytoplasm,
+    /// cytosol`, `Cytoplasm, nucleoid`) vote cytoplasm; `Cell membrane`, `Membrane`, `Cell inner membrane`,
+    /// `Cell outer membrane`, the `…membrane protein` topologies and `Lipid-anchor` vote membrane; `Secreted`
+    /// and any `Secreted, <part>` vote secreted; other terms (`Cell wall`, `Periplasm`, `Cytoplasmic side`, …)
+    /// do not vote. Exactly one class → that class, else `nil`.
     public static func cleanedLocation(of text: String) -> SynthLocation? {
         SynthLocationText.clean(text)
     }

@@ -1,54 +1,22 @@
+import BelayLab
 import Foundation
 
-/// UniProt "Subcellular location [CC]" texts and the cleaning rule that turns them into a label.
+/// UniProt "Subcellular location [CC]" texts, labelled by Belay's one cleaning rule.
 ///
-/// **Cleaning rule** (what ``SynthGenerator/cleanedLocation(of:)`` implements and every emitted `location` obeys):
-/// 1. Drop evidence blocks `{…}` (they may contain commas and pipes).
-/// 2. In each `SUBCELLULAR LOCATION:` block drop everything from `Note=` to the end of the block.
-/// 3. Split what is left into statements at `.`, each statement into terms at `;`, trim, compare case-insensitively;
-///    a term that does not match as a whole is compared by its head before the first `,`
-///    (so `Secreted, cell wall` and `Cytoplasm, cytosol` vote by `Secreted` and `Cytoplasm`).
-/// 4. Terms vote: `Cytoplasm`, `Cytosol` → cytoplasm; `Cell membrane`, `Membrane`, `Cell inner membrane`,
-///    `Cell outer membrane`, `Multi-pass membrane protein`, `Single-pass membrane protein`,
-///    `Peripheral membrane protein`, `Lipid-anchor` → membrane; `Secreted`, `Extracellular space` → secreted.
-///    Anything else (`Cell wall`, `Periplasm`, `Cell surface`, `Cell envelope`, `Cytoplasmic side`, …) does not vote.
-/// 5. Exactly one class voted → that class; none or several → blank (`nil`).
+/// **Cleaning rule**: the generator does not carry a copy of its own. Every emitted `location` is
+/// `LabelCleaner().clean(uniprotLocation:)` of the emitted text (BelayLab's `LocationMapping.route019`), the same
+/// rule the grader uses when a sheet has no `location` column, so Belay cannot disagree with itself. In short:
+/// evidence `{…}` and `Note=…` parts are ignored; `Cytoplasm` and every `Cytoplasm, <part>` (cytosol, nucleoid)
+/// vote cytoplasm; `Cell membrane`, `Membrane`, `Cell inner membrane`, `Cell outer membrane` and the topology
+/// terms vote membrane; `Secreted` and every `Secreted, <part>` vote secreted; `Cell wall`, `Periplasm`,
+/// `Cell surface`, `Cell envelope`, `Capsule`, `Cytoplasmic side` do not vote. Exactly one class → that class;
+/// none or several → blank (`nil`).
 enum SynthLocationText {
-    private static let votes: [String: SynthLocation] = [
-        "cytoplasm": .cytoplasm, "cytosol": .cytoplasm,
-        "cell membrane": .membrane, "membrane": .membrane, "cell inner membrane": .membrane,
-        "cell outer membrane": .membrane, "multi-pass membrane protein": .membrane,
-        "single-pass membrane protein": .membrane, "peripheral membrane protein": .membrane,
-        "lipid-anchor": .membrane,
-        "secreted": .secreted, "extracellular space": .secreted,
-    ]
+    private static let cleaner = LabelCleaner()
 
-    /// The cleaned label of `text` under the rule above.
+    /// The cleaned label of `text` under Belay's rule (`nil` when blank, ambiguous or without a voting term).
     static func clean(_ text: String) -> SynthLocation? {
-        var withoutEvidence = ""
-        var depth = 0
-        for c in text {
-            if c == "{" { depth += 1 } else if c == "}" { depth = max(0, depth - 1) } else if depth == 0 {
-                withoutEvidence.append(c)
-            }
-        }
-        var classes = Set<SynthLocation>()
-        for block in withoutEvidence.components(separatedBy: "SUBCELLULAR LOCATION:") {
-            let body = block.components(separatedBy: "Note=").first ?? ""
-            for statement in body.split(separator: ".") {
-                for term in statement.split(separator: ";") {
-                    let t = term.trimmingCharacters(in: .whitespaces).lowercased()
-                    if let v = votes[t] {
-                        classes.insert(v)
-                    } else if let head = t.split(separator: ",").first,
-                        let v = votes[head.trimmingCharacters(in: .whitespaces)]
-                    {
-                        classes.insert(v)
-                    }
-                }
-            }
-        }
-        return classes.count == 1 ? classes.first : nil
+        cleaner.clean(uniprotLocation: text).label.flatMap(SynthLocation.init(rawValue:))
     }
 
     private static func evidence(rng: inout SynthRNG) -> String {
