@@ -30,6 +30,12 @@ public struct RerunAccuracy: Sendable, Equatable {
     public var model: RerunModel
     /// Its accuracy on the split's test rows.
     public var accuracy: Double
+
+    /// A model's accuracy.
+    public init(model: RerunModel, accuracy: Double) {
+        self.model = model
+        self.accuracy = accuracy
+    }
 }
 
 /// Every rerun model's accuracy on one split, and the best of them.
@@ -40,6 +46,14 @@ public struct Rerun: Sendable, Equatable {
     public var trainCount: Int
     /// Test rows: the n of the accuracies.
     public var testCount: Int
+
+    /// Accuracies (one per model, at least one) of a split with `trainCount` and `testCount` rows.
+    public init(accuracies: [RerunAccuracy], trainCount: Int, testCount: Int) {
+        precondition(!accuracies.isEmpty, "Rerun needs at least one model's accuracy")
+        self.accuracies = accuracies
+        self.trainCount = trainCount
+        self.testCount = testCount
+    }
 
     /// The most accurate model (ties: the earlier in `RerunModel.allCases`).
     public var best: RerunAccuracy {
