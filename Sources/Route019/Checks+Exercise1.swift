@@ -50,7 +50,11 @@ extension Route019Checks {
         },
 
         "ex1.leakage.reported": { context, spec in
-            let minimum = try spec.number("min_accuracy", default: 0.95)
+            let z = try spec.number("z", default: 3)
+            let splitCount = try spec.int("baseline_splits", default: 3)
+            guard z.isFinite, z >= 0, splitCount >= 1 else {
+                return .error("rubric parameters: `z` must be a non-negative number and `baseline_splits` at least 1")
+            }
             switch metric(context, "leakage_accuracy") {
             case .failure(let e): return unusable(e.problem)
             case .success(let a):
@@ -59,12 +63,21 @@ extension Route019Checks {
                         "leakage_accuracy is \(a), outside 0…1",
                         hint: "Write accuracy as a fraction of the test set (0.97), not a percentage or a count.")
                 }
-                if a >= minimum {
-                    return .pass("leakage accuracy \(fixed3(a)): the leaked label gives the answer away, as expected")
+                let baseline = leakageBaseline(context, splits: splitCount)
+                let bound = ConfidenceBounds.wilsonUpper(proportion: baseline.accuracy, count: baseline.testCount, z: z)
+                let details = [
+                    "You reported \(fixed3(a)). " + baseline.description,
+                    "\(AccuracyJudgement.zText(z))-sigma Wilson upper bound of that baseline for n = \(baseline.testCount): \(fixed3(bound)). "
+                        + "A leakage accuracy at or above it is suspiciously high: more than test-set noise or another classifier explains.",
+                ].joined(separator: "\n")
+                if a >= bound {
+                    return .pass(
+                        "leakage accuracy \(fixed3(a)) is far above the 21-feature baseline (\(fixed3(baseline.accuracy))): the leaked label gives the answer away, as expected",
+                        details: details)
                 }
                 return .fail(
-                    "leakage accuracy \(fixed3(a)) is below \(fixed3(minimum))",
-                    details: "With the encoded label itself among the features, a classifier should be almost always right.",
+                    "leakage accuracy \(fixed3(a)) is not far above the 21-feature baseline (\(fixed3(baseline.accuracy)); upper bound \(fixed3(bound)))",
+                    details: details + "\nWith the encoded label itself among the features, a classifier should be suspiciously accurate.",
                     hint:
                         "Check that the 22nd feature is the encoded label of the same row (not shuffled, not from another table) and that it is included when you train."
                 )
@@ -72,21 +85,31 @@ extension Route019Checks {
         },
 
         "ex1.leakage.confirmed": { context, spec in
-            let minimum = try spec.number("min_accuracy", default: 0.95)
+            let z = try spec.number("z", default: 3)
+            guard z.isFinite, z >= 0 else { return .error("rubric parameter `z` must be a non-negative number, not \(z)") }
             guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
             guard let encoding = context.submission.encoding.value else {
                 return unusable(
                     context.submission.encoding.problem ?? Problem(location: FileName.labelEncoding, message: "is missing"))
             }
             var codeOf: [String: Int] = [:]
-            for pair in encoding.pairs { if let c = Int(pair.code) { codeOf[normalizedLabel(pair.location)] = c } }
-            var rows: [Double] = []
+            for pair in encoding.pairs {
+                if let c = Int(pair.code) ?? Double(pair.code).flatMap({ $0 == $0.rounded() ? Int(exactly: $0) : nil }) {
+                    codeOf[normalizedLabel(pair.location)] = c
+                }
+            }
+            var base: [Double] = []
+            var leaked: [Double] = []
             var labels: [Int] = []
             var seen = Set<String>()
             for row in table.rows where seen.insert(row.id).inserted {
-                guard let code = codeOf[normalizedLabel(row.location)], row.values.allSatisfy({ $0 != nil }) else { continue }
-                rows.append(contentsOf: row.values.map { Double($0 ?? 0) })
-                rows.append(Double(code))
+                guard let code = codeOf[normalizedLabel(row.location)], row.values.count == 21,
+                    row.values.allSatisfy({ $0 != nil })
+                else { continue }
+                let values = row.values.map { Double($0 ?? 0) }
+                base.append(contentsOf: values)
+                leaked.append(contentsOf: values)
+                leaked.append(Double(code))
                 labels.append(code)
             }
             let classes = Array(Set(labels)).sorted()
@@ -97,20 +120,110 @@ extension Route019Checks {
             }
             let dense = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, $0.offset) })
             let y = labels.map { dense[$0] ?? 0 }
-            let isTest = randomSplit(
-                count: y.count, testFraction: context.reference.options.testFraction, seed: context.reference.options.seed)
-            let scores = trainAndScore(
-                features: rows, rows: y.count, columns: 22, labels: y, classCount: classes.count, isTest: isTest)
-            let details =
-                "Belay retrained standardized logistic regression on your \(y.count) rows (21 features + encoded label), "
-                + "random \(percent(context.reference.options.testFraction)) test split: accuracy \(fixed3(scores.accuracy))."
-            if scores.accuracy >= minimum {
-                return .pass("retraining with your leaked label confirms near-perfect accuracy", details: details)
+            let fraction = studentTestFraction(context)
+            let isTest = randomSplit(count: y.count, testFraction: fraction, seed: context.reference.options.seed)
+            let reference = context.reference
+            let withLabel = reference.rerun(features: leaked, columns: 22, labels: y, classCount: classes.count, isTest: isTest)
+            let without = reference.rerun(features: base, columns: 21, labels: y, classCount: classes.count, isTest: isTest)
+            let bound = ConfidenceBounds.wilsonUpper(proportion: without.best.accuracy, count: without.testCount, z: z)
+            let details = [
+                "Belay retrained on your \(y.count) rows, random \(percent(fraction)) test split (\(without.testCount) test rows), "
+                    + "with the same models each time.",
+                "21 features + your encoded label: best \(fixed3(withLabel.best.accuracy)) (\(withLabel.best.model.rawValue)); all: \(withLabel.summary).",
+                "21 features alone: best \(fixed3(without.best.accuracy)) (\(without.best.model.rawValue)); "
+                    + "\(AccuracyJudgement.zText(z))-sigma Wilson upper bound \(fixed3(bound)) for n = \(without.testCount).",
+            ].joined(separator: "\n")
+            if withLabel.best.accuracy >= bound {
+                return .pass("retraining with your leaked label confirms an accuracy far above the 21-feature baseline", details: details)
             }
             return .fail(
-                "retraining with your encoded label as a feature does not give near-perfect accuracy",
+                "retraining with your encoded label as a feature is not significantly more accurate than the 21 features alone",
                 details: details,
                 hint: "The label encoding and the features' location column should describe the same labels row by row.")
         },
     ]
+}
+
+/// Belay's 21-feature baseline for the leakage check: the best rerun model's mean accuracy over a few random splits.
+struct LeakageBaseline {
+    /// The best model (by mean accuracy over the splits).
+    var model: RerunModel
+    /// Its mean test accuracy.
+    var accuracy: Double
+    /// Test rows per split: the n of the bound.
+    var testCount: Int
+    /// Rows fitted.
+    var rows: Int
+    /// Random splits averaged.
+    var splits: Int
+    /// Test fraction of the splits.
+    var fraction: Double
+    /// Whose rows: the student's features.csv, or the reference's (with why).
+    var source: String
+
+    var description: String {
+        let f = Route019Checks.fixed3
+        return "Belay's 21-feature baseline on \(source) (\(rows) rows): \(f(accuracy)) (\(model.rawValue)), mean over "
+            + "\(splits) random split\(splits == 1 ? "" : "s") with test fraction \(f(fraction)), \(testCount) test rows each."
+    }
+}
+
+extension Route019Checks {
+    /// The student's test fraction from metrics.csv when usable (0 < f < 1), else the reference's.
+    static func studentTestFraction(_ context: Route019Context) -> Double {
+        if case .success(let f) = metric(context, "test_fraction"), f > 0, f < 1 { return f }
+        return context.reference.options.testFraction
+    }
+
+    /// The 21-feature baseline on the student's own features.csv rows and labels (or the reference's rows when
+    /// the file is unusable), over `splits` random splits with the student's test fraction.
+    static func leakageBaseline(_ context: Route019Context, splits: Int) -> LeakageBaseline {
+        let reference = context.reference
+        var values: [Double] = []
+        var labels: [Int] = []
+        var classes: [String] = []
+        var source = "your features.csv"
+        if let table = context.submission.features.value {
+            var names: [String] = []
+            var seen = Set<String>()
+            for row in table.rows where seen.insert(row.id).inserted {
+                let label = normalizedLabel(row.location)
+                guard !label.isEmpty, row.values.count == 21, row.values.allSatisfy({ $0 != nil }) else { continue }
+                values.append(contentsOf: row.values.map { Double($0 ?? 0) })
+                names.append(label)
+            }
+            classes = Array(Set(names)).sorted()
+            let code = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, $0.offset) })
+            labels = names.map { code[$0] ?? 0 }
+            if labels.count < 20 || classes.count < 2 {
+                source = "the reference's proteins (your features.csv has \(labels.count) usable rows in \(classes.count) classes)"
+                labels = []
+            }
+        } else {
+            source = "the reference's proteins (your features.csv is not usable)"
+        }
+        if labels.isEmpty {
+            values = Route019Reference.featureMatrix(reference.features, leakedCodes: nil)
+            labels = reference.codes
+            classes = reference.encoder.classes
+        }
+        let fraction = studentTestFraction(context)
+        let reruns = (0..<splits).map { s in
+            reference.rerun(
+                features: values, columns: 21, labels: labels, classCount: classes.count,
+                isTest: randomSplit(count: labels.count, testFraction: fraction, seed: reference.options.seed &+ UInt64(s)))
+        }
+        var best = RerunModel.allCases[0]
+        var bestMean = -1.0
+        for (m, model) in RerunModel.allCases.enumerated() {
+            let mean = reruns.map { $0.accuracies[m].accuracy }.reduce(0, +) / Double(reruns.count)
+            if mean > bestMean {
+                best = model
+                bestMean = mean
+            }
+        }
+        return LeakageBaseline(
+            model: best, accuracy: bestMean, testCount: reruns[0].testCount, rows: labels.count, splits: splits,
+            fraction: fraction, source: source)
+    }
 }

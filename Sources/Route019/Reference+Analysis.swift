@@ -52,16 +52,6 @@ extension Route019Reference {
         return homologyAudit(matrix, isTest: isTest, threshold: threshold)
     }
 
-    /// Retrains the reference classifier (standardized multinomial logistic regression) on the embeddings of
-    /// `ids` with the reference's labels, on the given split.
-    public func rerunEmbeddings(ids: [String], isTest: [Bool]) -> Scores {
-        let (matrix, _, _) = embeddings(for: ids)
-        let labels = ids.map { id in indexByID[id].map { codes[$0] } ?? -1 }
-        return trainAndScore(
-            features: matrix.values.map(Double.init), rows: matrix.count, columns: matrix.dimension, labels: labels,
-            classCount: encoder.classes.count, isTest: isTest)
-    }
-
     /// Features of any sheet protein, computed from the sheet's sequence.
     public func featuresOfSheetProtein(_ id: String) -> SequenceFeatures? {
         if let i = indexByID[id] { return features[i] }

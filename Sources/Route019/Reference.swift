@@ -104,6 +104,8 @@ public final class Route019Reference: Sendable {
     private let cache: Mutex<[Float: Clustering]>
     /// Components of students' own protein sets (see `components(for:threshold:)`).
     let subsetCache = Mutex<[ComponentsKey: [Int]]>([:])
+    /// Reruns of students' experiments, by split (see `rerun(ids:isTest:)` in Reference+Reruns.swift).
+    let rerunCache = RerunCache()
 
     /// Runs the route on `dataset`.
     public init(dataset: CourseDataset, options: ReferenceOptions = .init()) {
