@@ -48,7 +48,7 @@ public struct RepeatedSplitRow: Sendable, Equatable {
 }
 
 /// The random-versus-clustered comparison repeated over seeds, at one threshold and test fraction.
-public struct RepeatedSplits: Sendable, Equatable {
+public struct RepeatedSplits: Sendable {
     /// Cosine threshold of the clustering.
     public var threshold: Float
     /// Requested share of proteins in test.
@@ -59,6 +59,9 @@ public struct RepeatedSplits: Sendable, Equatable {
     public var proteinCount: Int
     /// Size of the largest component.
     public var largestComponentSize: Int
+    /// The most common label in the largest component and how many of its proteins carry it (ties: the first
+    /// class); `nil` when there are no proteins.
+    public var largestComponentMajority: (label: String, count: Int)?
     /// One row per seed, in seed order.
     public var rows: [RepeatedSplitRow]
 
@@ -80,27 +83,36 @@ public struct RepeatedSplits: Sendable, Equatable {
     }
     /// In how many scored rows the clustered accuracy is strictly below the random one.
     public var clusteredLowerCount: Int { rows.count { $0.clusteredIsLower == true } }
+    /// In how many scored rows the clustered balanced accuracy is strictly below the random one.
+    public var clusteredBalancedLowerCount: Int {
+        scoredRows.count { ($0.clustered?.balancedAccuracy ?? 0) < ($0.random?.balancedAccuracy ?? 0) }
+    }
 
-    /// The one-line verdict, e.g. "clustered split lower in 18 of 20 splits; accuracy 0.680 ± 0.090 (clustered)
-    /// vs 0.740 ± 0.010 (random), mean ± sd".
+    /// The one-line verdict, e.g. "clustered lower in 18 of 20 splits; mean accuracy 0.630 ± 0.098 (clustered)
+    /// vs 0.712 ± 0.019 (random)", ± being the sample standard deviation over the splits.
     public var verdict: String {
         let scored = scoredRows.count
         guard scored > 0 else { return "no split could be scored (a train or test set was empty every time)" }
         let c = clusteredAccuracy, r = randomAccuracy
-        return "clustered split lower in \(clusteredLowerCount) of \(scored) splits; accuracy "
-            + String(format: "%.3f ± %.3f (clustered) vs %.3f ± %.3f (random), mean ± sd", c.mean,
-                     c.standardDeviation, r.mean, r.standardDeviation)
+        return "clustered lower in \(clusteredLowerCount) of \(scored) splits; mean accuracy "
+            + String(format: "%.3f ± %.3f (clustered) vs %.3f ± %.3f (random)", c.mean, c.standardDeviation, r.mean,
+                     r.standardDeviation)
     }
 
-    /// A plain-text block: a heading, one line per seed, the effect of the largest component, and the verdict.
+    /// A plain-text block: two heading lines, a table with one line per seed, the effect of the largest component,
+    /// balanced accuracy, and the verdict.
     public func report() -> String {
-        let modeName = mode == .proteinFraction ? "whole clusters up to the share of proteins" : "a share of cluster ids"
+        let modeName =
+            mode == .proteinFraction ? "whole clusters up to the share of proteins" : "a share of cluster ids"
+        let t = Route019Reference.format(Double(threshold)), f = Route019Reference.format(testFraction)
         var lines: [String] = []
+        lines.append("Random vs clustered split over \(rows.count) seeds at cosine > \(t), test fraction \(f):")
         lines.append(
-            "Random vs clustered split over \(rows.count) seeds (cosine > \(Route019Reference.format(Double(threshold))), "
-                + "test fraction \(Route019Reference.format(testFraction)), clustered split by \(modeName); "
-                + "\(proteinCount) aligned proteins, largest component \(largestComponentSize)):")
-        lines.append("seed  random acc  clustered acc  random bal.acc  clustered bal.acc  clustered test share  largest in test")
+            "\(proteinCount) aligned proteins, largest component \(largestComponentSize); "
+                + "clustered split by \(modeName)")
+        lines.append(
+            "seed  random acc  clustered acc  random bal.acc  clustered bal.acc  clustered test share"
+                + "  largest in test")
         func figure(_ value: Double?, width: Int) -> String {
             let text = value.map { String(format: "%.3f", $0) } ?? "-"
             return String(repeating: " ", count: max(0, width - text.count)) + text
@@ -117,15 +129,18 @@ public struct RepeatedSplits: Sendable, Equatable {
         let withoutGiant = scored.filter { !$0.largestComponentInTest }.compactMap { $0.clustered?.accuracy }
         if !withGiant.isEmpty || !withoutGiant.isEmpty {
             func mean(_ v: [Double]) -> String { v.isEmpty ? "-" : String(format: "%.3f", MeanAndDeviation(v).mean) }
+            let makeup = largestComponentMajority.map { " (\($0.count) \($0.label))" } ?? ""
             lines.append(
-                "Clustered accuracy with the largest component in test: mean \(mean(withGiant)) over \(withGiant.count) "
-                    + "splits; in training: mean \(mean(withoutGiant)) over \(withoutGiant.count)")
+                "Mean clustered accuracy with the \(largestComponentSize)-protein component\(makeup) in test: "
+                    + "\(mean(withGiant)) (\(withGiant.count) \(withGiant.count == 1 ? "split" : "splits")); "
+                    + "in training: \(mean(withoutGiant)) (\(withoutGiant.count))")
         }
         let cb = clusteredBalancedAccuracy, rb = randomBalancedAccuracy
         if !scored.isEmpty {
             lines.append(
-                String(format: "Balanced accuracy: %.3f ± %.3f (clustered) vs %.3f ± %.3f (random)", cb.mean,
-                       cb.standardDeviation, rb.mean, rb.standardDeviation))
+                "Balanced accuracy: clustered lower in \(clusteredBalancedLowerCount) of \(scored.count) splits; "
+                    + String(format: "%.3f ± %.3f (clustered) vs %.3f ± %.3f (random)", cb.mean, cb.standardDeviation,
+                             rb.mean, rb.standardDeviation))
         }
         if scored.count < rows.count {
             lines.append("\(rows.count - scored.count) seeds not scored: a train or test set was empty")
@@ -165,6 +180,13 @@ extension Route019Reference {
         var largest = 0
         for c in sizeOf.indices where sizeOf[c] > sizeOf[largest] { largest = c }
         let largestSize = sizeOf.isEmpty ? 0 : sizeOf[largest]
+        var labelCounts = [Int](repeating: 0, count: classCount)
+        for (c, code) in zip(clusterLabels, labels) where c == largest && labelCounts.indices.contains(code) {
+            labelCounts[code] += 1
+        }
+        let majority = labelCounts.indices.max { a, b in
+            labelCounts[a] != labelCounts[b] ? labelCounts[a] < labelCounts[b] : a > b  // ties: the first class
+        }
         let fraction = options.testFraction, mode = options.clusteredSplitMode
 
         let splits: [(random: [Bool], clustered: [Bool])] = seedList.map { seed in
@@ -190,6 +212,9 @@ extension Route019Reference {
         }
         return RepeatedSplits(
             threshold: threshold, testFraction: fraction, mode: mode, proteinCount: n,
-            largestComponentSize: largestSize, rows: rows)
+            largestComponentSize: largestSize,
+            largestComponentMajority: majority.flatMap { k in
+                largestSize > 0 ? (encoder.classes[k], labelCounts[k]) : nil
+            }, rows: rows)
     }
 }

@@ -24,7 +24,9 @@ struct ReferenceCommand: AsyncParsableCommand {
     var repeats: Int = 20
 
     func validate() throws {
-        guard (0...1000).contains(repeats) else { throw ValidationError("--repeats must be between 0 and 1000, got \(repeats)") }
+        guard (0...1000).contains(repeats) else {
+            throw ValidationError("--repeats must be between 0 and 1000, got \(repeats)")
+        }
     }
 
     func run() async throws {

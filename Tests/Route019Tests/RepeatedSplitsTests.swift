@@ -37,6 +37,8 @@ struct RepeatedSplitsTests {
         }
         #expect(r.clusteredAccuracy.mean < r.randomAccuracy.mean, "\(r.report())")
         #expect(r.clusteredBalancedAccuracy.mean < r.randomBalancedAccuracy.mean, "\(r.report())")
+        // Measured: 17 of 20 by balanced accuracy (seed 3's 0.920 is a test set of membrane proteins).
+        #expect(r.clusteredBalancedLowerCount >= 14, "\(r.report())")
         // The giant component makes the clustered split's accuracy far more variable than the random one's.
         #expect(r.clusteredAccuracy.standardDeviation > 2 * r.randomAccuracy.standardDeviation, "\(r.report())")
         // Every random test set has ceil(0.2 n) proteins; clustered ones land near 0.2 unless the giant is in test.
@@ -66,17 +68,24 @@ struct RepeatedSplitsTests {
         }
     }
 
-    @Test func theReportIsDeterministicAndShowsEverySeed() {
+    @Test func theReportIsDeterministicAndShowsEverySeed() throws {
         let r = Self.twenty
         // A seed's row depends on that seed alone, whatever else runs with it and on how many cores.
         #expect(sharedReference.repeatedSplits(seeds: 3...4).rows == Array(r.rows[2...3]))
         let text = r.report()
         #expect(text == r.report())
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines.count == 1 + 1 + 20 + 3, "\(text)")
-        #expect(lines.last?.hasPrefix("Verdict: clustered split lower in \(r.clusteredLowerCount) of 20 splits; ") == true)
-        #expect(text.contains("largest component \(sharedReference.clustering.stats.largest))"), "\(text)")
-        for seed in 1...20 { #expect(lines[1 + seed].hasPrefix(String(format: "%4d  ", seed)), "\(lines[1 + seed])") }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.count == 2 + 1 + 20 + 3, "\(text)")
+        #expect(lines[0] == "Random vs clustered split over 20 seeds at cosine > 0.9, test fraction 0.2:")
+        #expect(lines[1].hasPrefix("\(r.proteinCount) aligned proteins, largest component \(r.largestComponentSize);"))
+        for seed in 1...20 { #expect(lines[2 + seed].hasPrefix(String(format: "%4d  ", seed)), "\(lines[2 + seed])") }
+        let verdict = "Verdict: clustered lower in \(r.clusteredLowerCount) of 20 splits; "
+        #expect(lines.last?.hasPrefix(verdict) == true, "\(text)")
+        let majority = try #require(r.largestComponentMajority)
+        let makeup = "\(r.largestComponentSize)-protein component (\(majority.count) \(majority.label))"
+        #expect(text.contains("Mean clustered accuracy with the \(makeup) in test: "), "\(text)")
+        // Measured: the 301-protein component is all membrane but one protein.
+        #expect(majority.label == "membrane" && majority.count >= r.largestComponentSize - 5)
     }
 
     /// A split with an empty side is reported but not scored, and nothing crashes.
@@ -107,7 +116,8 @@ struct RepeatedSplitsTests {
         let reference = sharedReference
         let x = reference.embeddings.values
         try x.withUnsafeBytes { try Data($0).write(to: directory.file("x.f32")) }
-        try Data(reference.alignedCodes.map(String.init).joined(separator: "\n").utf8).write(to: directory.file("y.txt"))
+        let codes = reference.alignedCodes.map(String.init).joined(separator: "\n")
+        try Data(codes.utf8).write(to: directory.file("y.txt"))
         let n = reference.embeddings.count
         var lines: [String] = []
         for seed: UInt64 in 1...20 {
@@ -193,26 +203,27 @@ struct RepeatedSplitsTests {
         let r = Self.twenty
         // SciPy's components at the same threshold: the same giant (float64 vs float32 cosines may move a pair
         // that sits on the threshold, so a few proteins of slack).
-        #expect(abs(py.largest - r.largestComponentSize) <= 3, "SciPy largest \(py.largest), Belay \(r.largestComponentSize)")
+        #expect(abs(py.largest - r.largestComponentSize) <= 3, "SciPy \(py.largest), Belay \(r.largestComponentSize)")
         #expect(abs(py.components - reference.clustering.stats.count) <= 5)
 
-        // Same splits, scikit-learn's solver: per-seed accuracies within a few test proteins (solver differences,
-        // not sampling: the test set is the same), and the same verdict give or take a close seed.
+        // Same splits, scikit-learn's solver: per-seed accuracies within two test proteins (solver differences, not
+        // sampling: the test set is the same; measured at most one), and the same verdict give or take a close seed.
         var sklearnLower = 0
         for (row, pair) in zip(r.rows, py.belay_splits) {
             let random = try #require(row.random), clustered = try #require(row.clustered)
-            #expect(abs(pair[0] - random.accuracy) <= 3.0 / Double(random.testCount), "seed \(row.seed) random")
-            #expect(abs(pair[1] - clustered.accuracy) <= 3.0 / Double(clustered.testCount), "seed \(row.seed) clustered")
+            #expect(abs(pair[0] - random.accuracy) <= 2.0 / Double(random.testCount), "seed \(row.seed)")
+            #expect(abs(pair[1] - clustered.accuracy) <= 2.0 / Double(clustered.testCount), "seed \(row.seed)")
             if pair[1] < pair[0] { sklearnLower += 1 }
         }
-        #expect(abs(sklearnLower - r.clusteredLowerCount) <= 2, "scikit-learn \(sklearnLower), Belay \(r.clusteredLowerCount)")
+        #expect(abs(sklearnLower - r.clusteredLowerCount) <= 2,
+            "scikit-learn \(sklearnLower), Belay \(r.clusteredLowerCount)")
 
         // An independent repeat (scikit-learn's random split, NumPy's cluster order): same direction, and the same
         // mechanism. Whether the largest component lands in test is a coin with p of about 0.1 per split (it is
         // taken when it comes before the test set holds ~180 proteins), so the lower count is about 20 minus a
         // Binomial(20, 0.1); measured: 14 (6 splits with the giant in test, against 2 for Belay's seeds).
         let ownLower = zip(py.own_random, py.own_clustered).count { $1 < $0 }
-        print("scikit-learn on Belay's splits: clustered lower in \(sklearnLower) of 20; on its own splits: \(ownLower)")
+        print("scikit-learn: clustered lower in \(sklearnLower) of 20 on Belay's splits, \(ownLower) on its own")
         #expect(MeanAndDeviation(py.own_clustered).mean < MeanAndDeviation(py.own_random).mean)
         #expect(ownLower >= 13, "independent repeat: clustered lower in \(ownLower) of 20")
         #expect(abs(ownLower - r.clusteredLowerCount) <= 5, "independent \(ownLower), Belay \(r.clusteredLowerCount)")
