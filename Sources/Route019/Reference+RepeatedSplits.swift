@@ -106,7 +106,9 @@ public struct RepeatedSplits: Sendable {
             mode == .proteinFraction ? "whole clusters up to the share of proteins" : "a share of cluster ids"
         let t = Route019Reference.format(Double(threshold)), f = Route019Reference.format(testFraction)
         var lines: [String] = []
-        lines.append("Random vs clustered split over \(rows.count) seeds at cosine > \(t), test fraction \(f):")
+        lines.append(
+            "Random vs clustered split over \(rows.count) seeds at cosine > \(t), test fraction \(f) "
+                + "(± is the sd over seeds):")
         lines.append(
             "\(proteinCount) aligned proteins, largest component \(largestComponentSize); "
                 + "clustered split by \(modeName)")
@@ -143,7 +145,8 @@ public struct RepeatedSplits: Sendable {
                              rb.mean, rb.standardDeviation))
         }
         if scored.count < rows.count {
-            lines.append("\(rows.count - scored.count) seeds not scored: a train or test set was empty")
+            let unscored = rows.count - scored.count
+            lines.append("\(unscored) \(unscored == 1 ? "seed" : "seeds") not scored: a train or test set was empty")
         }
         lines.append("Verdict: " + verdict + ".")
         return lines.joined(separator: "\n")
@@ -195,7 +198,7 @@ extension Route019Reference {
                 clusteredSplit(clusterLabels: clusterLabels, testFraction: fraction, seed: seed, mode: mode)
             )
         }
-        // Fit 2k: seed k / 2, random split when k is even, clustered when odd.
+        // Fit k: seed number k / 2, its random split when k is even, its clustered split when k is odd.
         let scores = concurrentMap(splits.count * 2) { k -> Scores? in
             let isTest = k % 2 == 0 ? splits[k / 2].random : splits[k / 2].clustered
             let tests = isTest.count { $0 }

@@ -76,7 +76,9 @@ struct RepeatedSplitsTests {
         #expect(text == r.report())
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.count == 2 + 1 + 20 + 3, "\(text)")
-        #expect(lines[0] == "Random vs clustered split over 20 seeds at cosine > 0.9, test fraction 0.2:")
+        let heading = "Random vs clustered split over 20 seeds at cosine > 0.9, test fraction 0.2 "
+            + "(± is the sd over seeds):"
+        #expect(lines[0] == heading)
         #expect(lines[1].hasPrefix("\(r.proteinCount) aligned proteins, largest component \(r.largestComponentSize);"))
         for seed in 1...20 { #expect(lines[2 + seed].hasPrefix(String(format: "%4d  ", seed)), "\(lines[2 + seed])") }
         let verdict = "Verdict: clustered lower in \(r.clusteredLowerCount) of 20 splits; "
