@@ -100,5 +100,7 @@ struct InfoCommand: AsyncParsableCommand {
         if let t = dataset.recommendedThreshold {
             print("\nThe dataset recommends a threshold of \(t)." + (dataset.thresholdReason.map { " \($0)" } ?? ""))
         }
+        // One split is not evidence: the reference's random-versus-clustered comparison over seeds 1...20.
+        print("\n" + reference.repeatedSplits().report())
     }
 }
