@@ -147,6 +147,24 @@ public struct LabelReference: Sendable {
         proteins.filter { p in p.column.map { !classes.contains($0) } ?? false }
     }
 
+    /// Why these labels cannot be a reference, or `nil` when they can.
+    ///
+    /// A `location` column whose values are mostly not the route's classes (another vocabulary, "Cytoplasmic",
+    /// GO names) is not a cleaned label column: grading against it would drop most proteins and fail every student.
+    /// Stopping is the only honest answer; a handful of stray values is reported but graded around.
+    public var integrityProblem: String? {
+        guard usesColumn else { return nil }
+        let filled = proteins.filter { $0.column != nil }.count
+        let outside = outsideClasses
+        guard filled > 0, Double(outside.count) > 0.1 * Double(filled), let first = outside.first else { return nil }
+        let examples = Dictionary(grouping: outside.compactMap(\.column), by: { $0 }).sorted { $0.value.count > $1.value.count }
+            .prefix(3).map { "`\($0.key)` (\($0.value.count) rows)" }.joined(separator: ", ")
+        return "the sheet's location column holds values outside \(classes.joined(separator: ", ")) in \(outside.count) of its "
+            + "\(filled) filled rows (\(examples); first at row \(first.row), protein `\(first.id)`), so it is not the cleaned "
+            + "label column the route expects. Rename its values to the route's classes, or remove the column so that Belay "
+            + "cleans the location text itself."
+    }
+
     /// Why the reference drops a protein, for reports.
     public func dropReason(_ p: SheetLabel) -> String {
         if usesColumn {

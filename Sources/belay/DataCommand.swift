@@ -73,6 +73,9 @@ struct InfoCommand: AsyncParsableCommand {
         print(reference.summaryTable())
         // Every row where the sheet's location column and Belay's cleaning of the text disagree.
         let labels = reference.labelReference
+        if let problem = labels.integrityProblem {
+            print("\nBelay would refuse to grade against this dataset: \(problem)")
+        }
         if labels.usesColumn {
             let lines = labels.disagreementLines()
             let cleaning = LabelReferenceSource.cleaningPhrase(dataset.locationSource)

@@ -23,7 +23,7 @@ struct GradingSetup {
         let fraction = rubric.params["test_fraction"]?.numberValue
         let options = ReferenceOptions(
             threshold: nil, testFraction: fraction ?? 0.2, seed: UInt64(max(0, (seed ?? 42).rounded())))
-        return GradingSetup(rubric: rubric, reference: Route019Reference(dataset: dataset, options: options))
+        return GradingSetup(rubric: rubric, reference: try makeReference(dataset, options: options))
     }
 
     func grader(audience: Audience) -> Route019Grader {

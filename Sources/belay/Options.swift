@@ -79,3 +79,14 @@ struct GradingOptions: ParsableArguments {
     @Flag(name: .long, help: "Byte-identical reports for identical input: no timestamps, durations written as zero.")
     var reproducible = false
 }
+
+/// The route's reference run on `dataset`, or a usage error (exit 64) when the dataset's labels cannot serve as a
+/// reference: Belay never grades against a wrong one.
+func makeReference(_ dataset: CourseDataset, options: ReferenceOptions = .init()) throws -> Route019Reference {
+    let reference = Route019Reference(dataset: dataset, options: options)
+    if let problem = reference.labelReference.integrityProblem {
+        printError("cannot use \(dataset.sheetPath) as a reference: \(problem)")
+        throw Exit.usage
+    }
+    return reference
+}

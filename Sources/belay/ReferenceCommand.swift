@@ -31,7 +31,7 @@ struct ReferenceCommand: AsyncParsableCommand {
 
     func run() async throws {
         let dataset = try dataOptions.load()
-        let reference = Route019Reference(dataset: dataset, options: route.referenceOptions)
+        let reference = try makeReference(dataset, options: route.referenceOptions)
         do {
             try reference.writeSubmission(to: URL(fileURLWithPath: out))
         } catch {

@@ -326,4 +326,26 @@ struct LabelReferenceTests {
         #expect(labels.credit(for: labels.entry("A")!, label: "cytoplasm", raw: "Cytoplasm") == .reference)
         #expect(labels.disagreementLines().first?.contains("row 5 `D`: location column blank; Belay's cleaning membrane") == true)
     }
+
+    /// A column in another vocabulary is not a reference: Belay must stop, not drop most proteins and grade on.
+    @Test func aColumnOfAnotherVocabularyIsRefusedAndStrayValuesAreNot() {
+        let cleaner = LabelCleaner()
+        func labels(_ columns: [String]) -> LabelReference {
+            let sheet = columns.enumerated().map { i, column in
+                SheetProtein(
+                    id: "P\(i)", sequence: "MK", locationText: "SUBCELLULAR LOCATION: Cytoplasm.", givenLocation: column,
+                    row: i + 2)
+            }
+            return LabelReference(
+                proteins: sheet, outcomes: sheet.map { cleaner.clean(uniprotLocation: $0.locationText) }, textSource: .uniprot)
+        }
+        let otherVocabulary = labels((0..<20).map { $0 % 2 == 0 ? "Cytoplasmic" : "Membrane-bound" })
+        let problem = otherVocabulary.integrityProblem
+        #expect(problem?.contains("in 20 of its 20 filled rows") == true, "\(problem ?? "nil")")
+        #expect(problem?.contains("row 2, protein `P0`") == true)
+        #expect(problem?.contains("remove the column") == true)
+        let oneStray = labels((0..<20).map { $0 == 7 ? "periplasm" : "cytoplasm" })
+        #expect(oneStray.integrityProblem == nil)
+        #expect(oneStray.outsideClasses.map(\.id) == ["P7"])
+    }
 }
