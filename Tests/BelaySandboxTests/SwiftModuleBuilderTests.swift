@@ -73,7 +73,7 @@ func runModule(_ package: URL, inputs: [TaskInput] = sampleInputs, policy: Sandb
     return try await SwiftSubmissionRunner(builder: builder, runPolicy: policy).run(package: package, inputs: inputs)
 }
 
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.serialized, .timeLimit(.minutes(15)))
 struct SwiftModuleBuilderTests {
     @Test func embeddedExerciseKitMatchesItsSources() throws {
         let directory = repositoryRoot.appendingPathComponent("Sources/ExerciseKit")

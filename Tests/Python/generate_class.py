@@ -48,11 +48,11 @@ AA = "ACDEFGHIKLMNPQRSTVWY"
 CLASSIFIERS = {
     "logreg_scaled": lambda seed: make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
     "logreg": lambda seed: LogisticRegression(max_iter=1000),
-    "random_forest": lambda seed: RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=1),
+    "random_forest": lambda seed: RandomForestClassifier(n_estimators=60, random_state=seed, n_jobs=1),
     "knn_scaled": lambda seed: make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=5)),
     "svm_scaled": lambda seed: make_pipeline(StandardScaler(), SVC()),
-    "hist_gradient_boosting": lambda seed: HistGradientBoostingClassifier(max_iter=60, random_state=seed),
-    "gradient_boosting": lambda seed: GradientBoostingClassifier(n_estimators=30, max_depth=2, random_state=seed),
+    "hist_gradient_boosting": lambda seed: HistGradientBoostingClassifier(max_iter=40, random_state=seed),
+    "gradient_boosting": lambda seed: GradientBoostingClassifier(n_estimators=20, max_depth=2, random_state=seed),
 }
 
 

@@ -43,7 +43,7 @@ func gradeGeneratedClass(
         script: "import runpy, sys; sys.argv = [sys.argv[1]] + sys.argv[2:]; runpy.run_path(sys.argv[0], run_name='__main__')",
         arguments: [
             script, dataDirectory.path, out.path, reflection, "--legit", String(legit), "--flawed", String(flawed),
-            "--seed", String(seed),
+            "--seed", String(seed), "--jobs", "1",
         ])
     let manifest = try JSONDecoder().decode(
         [GeneratedSubmission].self, from: Data(contentsOf: out.file("manifest.json")))

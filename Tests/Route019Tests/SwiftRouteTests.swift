@@ -29,7 +29,7 @@ func swiftPackage(in directory: URL, overrides: [String: String] = [:], reflecti
     if let reflection { try Data(reflection.utf8).write(to: directory.appendingPathComponent("Reflection.md")) }
 }
 
-@Suite("Swift route", .serialized, .timeLimit(.minutes(10)))
+@Suite("Swift route", .serialized, .timeLimit(.minutes(20)))
 struct SwiftRouteTests {
     @Test func solutionModuleScoresFullMarksWithTheSameCheckIDs() async throws {
         let report = await grade(SubmissionFolder(url: repositoryRoot.appendingPathComponent("solutions/019-leaky-pipeline/swift")))
