@@ -138,12 +138,14 @@ public struct SwiftSubmissionRunner: Sendable {
         guard let data, !data.isEmpty else {
             return failure(.noResult, "\(name) ended the program before answering (did it call exit()?).")
         }
-        guard let response = try? HarnessCoding.decoder().decode(HarnessResponse.self, from: data),
-            response.nonce == nonce, response.task == task, response.output.task == task
-        else {
-            return failure(.malformedResult, "The answer of \(name) could not be read back (it was not this run's answer).")
+        // Size, then nonce and task, then the answer itself: nothing of a stray or forged reply is decoded, and
+        // a malformed one with the right nonce fails this task alone.
+        do {
+            let response = try HarnessResponse.read(data, nonce: nonce, task: task, maxBytes: policy.maxResultBytes)
+            return .answered(response.output, seconds: response.seconds)
+        } catch {
+            return failure(.malformedResult, "The answer of \(name) could not be read back (\(error)).")
         }
-        return .answered(response.output, seconds: response.seconds)
     }
 
     /// The run's whole environment: only the Swift runtime's crash backtracer is switched off (it would spend
