@@ -104,7 +104,7 @@ public struct SwiftSubmissionRunner: Sendable {
         do {
             build = try await builder.build(package: package, in: workspace)
         } catch {
-            try? FileManager.default.removeItem(at: workspace)
+            try? SafeRemove.remove(workspace)
             throw error
         }
         return SwiftModuleSession(workspace: workspace, build: build, runPolicy: runPolicy)
@@ -197,7 +197,7 @@ public final class SwiftModuleSession: @unchecked Sendable {
             limitsNotApplied: build.sandbox?.unappliedLimits ?? [], buildSeconds: build.seconds, runSeconds: 0)
     }
 
-    deinit { try? FileManager.default.removeItem(at: workspace) }
+    deinit { try? SafeRemove.remove(workspace) }  // however deep the student made it
 
     /// Answers one task in a fresh sandboxed process. A module that did not compile fails every task with the
     /// compiler's message.
@@ -215,7 +215,7 @@ public final class SwiftModuleSession: @unchecked Sendable {
         counter += 1
         let directory = workspace.appendingPathComponent("run-\(counter)-\(task.rawValue)")
         try Workspace.makeDirectory(directory, mode: 0o700)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { try? SafeRemove.remove(directory) }
         let harness = directory.appendingPathComponent("harness")
         do {
             try FileManager.default.copyItem(at: executable, to: harness)
