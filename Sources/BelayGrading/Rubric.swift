@@ -156,3 +156,79 @@ public struct Rubric: Sendable {
         !id.isEmpty && id.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "._-".unicodeScalars.contains($0) }
     }
 }
+
+/// What a route accepts for one rubric parameter: its type and range. Checked when the rubric is loaded, so a
+/// bad value is a ``RubricError`` with file and line rather than a crash deep inside grading.
+public struct ParameterRule: Sendable {
+    /// The kinds of value a parameter can take.
+    public enum Kind: Sendable {
+        /// A finite number in the range.
+        case number(ClosedRange<Double>)
+        /// A whole number in the range.
+        case wholeNumber(ClosedRange<Double>)
+        case string
+        case bool
+        case strings
+    }
+
+    /// The parameter's name.
+    public var key: String
+    /// What it must be.
+    public var kind: Kind
+    /// Whether the rubric must give it.
+    public var required: Bool
+
+    /// A rule for `key`.
+    public init(_ key: String, _ kind: Kind, required: Bool = false) {
+        self.key = key
+        self.kind = kind
+        self.required = required
+    }
+
+    /// Throws unless `reader`'s value for this key (when present) fits the rule.
+    func check(_ reader: ParameterReader) throws {
+        guard reader.values[key] != nil else {
+            if required { _ = try reader.required(key) }
+            return
+        }
+        switch kind {
+        case .number(let range):
+            let value = try reader.number(key)
+            guard value.isFinite, range.contains(value) else {
+                throw reader.error(key, "must be a number from \(Self.text(range)), not \(RubricValue.format(value))")
+            }
+        case .wholeNumber(let range):
+            let value = try reader.number(key)
+            guard value.isFinite, value.rounded() == value, range.contains(value) else {
+                throw reader.error(key, "must be a whole number from \(Self.text(range)), not \(RubricValue.format(value))")
+            }
+        case .string: _ = try reader.string(key)
+        case .bool: _ = try reader.bool(key)
+        case .strings: _ = try reader.strings(key)
+        }
+    }
+
+    private static func text(_ range: ClosedRange<Double>) -> String {
+        func whole(_ v: Double) -> String { v.rounded() == v && abs(v) < 9e18 ? String(Int64(v)) : "\(v)" }
+        return "\(whole(range.lowerBound)) to \(whole(range.upperBound))"
+    }
+}
+
+extension Rubric {
+    /// Checks the route-wide params against `route` (an unknown route-wide param is an error too: a typo would
+    /// otherwise silently fall back to a default) and every check's params against the rule of the same name in
+    /// `checks` (check params without a rule are left to their check).
+    ///
+    /// - Throws: ``RubricError`` naming the file, the param's line and the allowed values.
+    /// - Complexity: O(params).
+    public func validateParameters(route: [ParameterRule], checks checkRules: [ParameterRule] = []) throws {
+        let known = Dictionary(route.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        for key in params.keys.sorted() where known[key] == nil {
+            throw reader.error(key, "is not known (known: \(route.map(\.key).joined(separator: ", ")))")
+        }
+        for rule in route { try rule.check(reader) }
+        for check in checks {
+            for rule in checkRules { try rule.check(check.reader) }
+        }
+    }
+}

@@ -209,18 +209,29 @@ public struct FloatRows: Codable, Sendable, Hashable {
     private enum CodingKeys: String, CodingKey { case counts, data }
 
     /// Decodes from `{"counts": [...], "data": "<base64>"}`.
+    ///
+    /// The row counts are checked before anything is allocated for them, with arithmetic that cannot trap: each
+    /// count must be non-negative and together they must announce exactly the floats the data holds. A reply
+    /// from untrusted code (row counts like `[Int.max, 1]`) is a decoding error, never a crash.
+    ///
+    /// - Complexity: O(*n*) in the number of floats.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let counts = try container.decode([Int].self, forKey: .counts)
         let text = try container.decode(String.self, forKey: .data)
-        guard let data = Data(base64Encoded: text) else {
-            throw DecodingError.dataCorruptedError(forKey: .data, in: container, debugDescription: "not base64")
+        guard let total = Self.checkedTotal(counts) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .counts, in: container,
+                debugDescription: "the row counts are negative or their total overflows (\(counts.count) rows)")
         }
-        let total = counts.reduce(0) { $0 + max($1, 0) }
-        guard counts.allSatisfy({ $0 >= 0 }), data.count == total * 4 else {
+        // Base64 of `bytes` bytes is 4 * ceil(bytes / 3) characters; compare before decoding it.
+        let (bytes, overflow) = total.multipliedReportingOverflow(by: 4)
+        guard !overflow, text.utf8.count / 4 == (bytes + 2) / 3, text.utf8.count % 4 == 0,
+            let data = Data(base64Encoded: text), data.count == bytes
+        else {
             throw DecodingError.dataCorruptedError(
                 forKey: .data, in: container,
-                debugDescription: "\(data.count) bytes do not hold the \(total) floats the row counts announce")
+                debugDescription: "\(text.utf8.count) base64 characters do not hold the \(total) floats the row counts announce")
         }
         var rows: [[Float]] = []
         rows.reserveCapacity(counts.count)
@@ -228,12 +239,26 @@ public struct FloatRows: Codable, Sendable, Hashable {
             var offset = 0
             for count in counts {
                 rows.append((0..<count).map { k in
-                    Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: (offset + k) * 4, as: UInt32.self)))
+                    Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4 * k, as: UInt32.self)))
                 })
-                offset += count
+                offset += 4 * count
             }
         }
         self.rows = rows
+    }
+
+    /// The sum of `counts` when every count is non-negative and the sum fits in an `Int`; `nil` otherwise.
+    ///
+    /// - Complexity: O(*n*) in the number of counts.
+    public static func checkedTotal(_ counts: [Int]) -> Int? {
+        var total = 0
+        for count in counts {
+            guard count >= 0 else { return nil }
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            guard !overflow else { return nil }
+            total = sum
+        }
+        return total
     }
 
     /// Encodes as `{"counts": [...], "data": "<base64>"}`.
@@ -281,6 +306,76 @@ public struct HarnessResponse: Codable, Sendable, Hashable {
         self.task = task
         self.output = output
         self.seconds = seconds
+    }
+}
+
+extension HarnessResponse {
+    /// Why a reply on the result channel was refused.
+    public enum ReadError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The reply is larger than the grader reads.
+        case tooLarge(bytes: Int, limit: Int)
+        /// The reply does not carry this run's nonce (or has none): stray or forged data.
+        case notThisRun
+        /// The reply answers another task than the one asked.
+        case wrongTask(ExerciseTask)
+        /// The reply carries this run's nonce but its answer cannot be read (malformed JSON, sizes that do not add
+        /// up); `reason` says what.
+        case unreadable(reason: String)
+
+        public var description: String {
+            switch self {
+            case .tooLarge(let bytes, let limit): "the answer is \(bytes) bytes, more than the \(limit) the grader reads"
+            case .notThisRun: "it was not this run's answer"
+            case .wrongTask(let task): "it answers `\(task.rawValue)` instead"
+            case .unreadable(let reason): "it is malformed: \(reason)"
+            }
+        }
+    }
+
+    /// Only the fields that identify a reply; everything else is left undecoded.
+    private struct Envelope: Decodable {
+        var nonce: String
+        var task: ExerciseTask
+    }
+
+    /// Reads a reply of untrusted code: checks its size, then its nonce and task, and only then decodes the
+    /// answer (whose own sizes are checked without trapping arithmetic, see ``FloatRows``).
+    ///
+    /// - Throws: ``ReadError``; never traps on hostile input.
+    /// - Complexity: O(*n*) in the size of `data`.
+    public static func read(
+        _ data: Data, nonce: String, task: ExerciseTask, maxBytes: Int
+    ) throws(ReadError) -> HarnessResponse {
+        guard data.count <= maxBytes else { throw .tooLarge(bytes: data.count, limit: maxBytes) }
+        let decoder = HarnessCoding.decoder()
+        guard let envelope = try? decoder.decode(Envelope.self, from: data), envelope.nonce == nonce else {
+            throw .notThisRun
+        }
+        guard envelope.task == task else { throw .wrongTask(envelope.task) }
+        let response: HarnessResponse
+        do {
+            response = try decoder.decode(HarnessResponse.self, from: data)
+        } catch let error as DecodingError {
+            throw .unreadable(reason: Self.describe(error))
+        } catch {
+            throw .unreadable(reason: "\(error)")
+        }
+        guard response.output.task == task else { throw .wrongTask(response.output.task) }
+        return response
+    }
+
+    /// A one-line account of a decoding error: where it happened and what was wrong.
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "" : " at " + keys.joined(separator: ".")
+        }
+        switch error {
+        case .dataCorrupted(let context): return context.debugDescription + path(context)
+        case .keyNotFound(let key, let context): return "no `\(key.stringValue)`" + path(context)
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return context.debugDescription + path(context)
+        @unknown default: return "\(error)"
+        }
     }
 }
 

@@ -14,7 +14,8 @@ import Glibc
 ///   --clear-groups --no-new-privs`): it can read only world-readable files, cannot write outside its working
 ///   directory (which the sandbox hands over to that uid), and its `RLIMIT_NPROC` counts only its own
 ///   processes, so a fork bomb stops at ``SandboxPolicy/maxProcesses`` without touching other runs; at the end
-///   every process of that uid is killed, including any that left the process group with `setsid`;
+///   every process of that uid is killed, including any that left the process group with `setsid`; the pool's
+///   uids are leased per Belay process (``UIDLease``), so that sweep never reaches another Belay's runs;
 /// - has exactly the environment it is given (none by default) and its own working directory;
 /// - reports results on a pipe at descriptor 3 (when asked), never by parsing standard output.
 ///
@@ -36,11 +37,18 @@ public enum Sandbox {
 
         var uid: uid_t?
         if policy.dropPrivileges {
-            if host.isRoot, let setpriv = host.setpriv {
-                let private_ = await SandboxUserPool.shared.acquire()
-                uid = private_
-                applied.append("private uid \(private_) (no supplementary groups, no new privileges)")
-                _ = setpriv
+            if host.isRoot, host.setpriv != nil {
+                do {
+                    let private_ = try await SandboxUserPool.shared.acquire()
+                    uid = private_
+                    applied.append("private uid \(private_) (no supplementary groups, no new privileges)")
+                } catch {
+                    // Running student code as root instead would be worse than not running it.
+                    let result = SandboxResult(
+                        termination: .failedToStart("no private uid: \(error)"), stdout: Data(), stderr: Data(),
+                        wallSeconds: 0, cpuSeconds: 0, appliedLimits: applied, unappliedLimits: unapplied)
+                    return (result, nil)
+                }
             } else if host.isRoot {
                 unapplied.append("privilege drop: setpriv not found; the run keeps root's rights")
             } else {
@@ -217,27 +225,42 @@ struct HostCapabilities: Sendable {
 }
 
 /// Private uids for concurrent runs, so that `RLIMIT_NPROC` and the final sweep concern one run only.
+///
+/// The uids come from a ``UIDLease`` taken on first use and held for the life of the process, so no other
+/// Belay process hands them out: a sweep only ever touches this process's own runs.
 actor SandboxUserPool {
     /// The pool of the process.
     static let shared = SandboxUserPool()
 
-    /// The first uid of the pool: far above regular and system accounts, below 2^31.
-    static let firstUID: uid_t = 1_900_000_000
-    /// How many uids the pool holds.
-    static let size: uid_t = 4096
-
+    private let leaseDirectory: String
+    private var lease: UIDLease?
     private var free: [uid_t] = []
     private var next: uid_t = 0
     private var waiters: [CheckedContinuation<uid_t, Never>] = []
 
-    /// A uid no other run of this process uses until it is released; waits when all are in use.
-    func acquire() async -> uid_t {
-        if let uid = free.popLast() { return uid }
-        if next < Self.size {
-            defer { next += 1 }
-            return Self.firstUID + next
+    /// A pool leasing its range in `leaseDirectory`.
+    init(leaseDirectory: String = UIDLease.defaultDirectory) {
+        self.leaseDirectory = leaseDirectory
+    }
+
+    /// A uid no other run (of this process or any other Belay process) uses until it is released; waits when all
+    /// are in use. Leftovers of the uid (from a Belay process that died without sweeping) are killed first.
+    ///
+    /// - Throws: ``UIDLease/Failure`` when no uid range can be leased.
+    func acquire() async throws -> uid_t {
+        if lease == nil { lease = try UIDLease(directory: leaseDirectory) }
+        guard let range = lease?.uids else { throw UIDLease.Failure(description: "no uid lease") }
+        let uid: uid_t
+        if let reused = free.popLast() {
+            uid = reused
+        } else if next < UIDLease.rangeSize {
+            uid = range.lowerBound + next
+            next += 1
+        } else {
+            uid = await withCheckedContinuation { waiters.append($0) }
         }
-        return await withCheckedContinuation { waiters.append($0) }
+        ProcessRunner.killAll(uid: uid)
+        return uid
     }
 
     /// Gives a uid back once none of its processes are left.

@@ -104,7 +104,7 @@ public struct SwiftSubmissionRunner: Sendable {
         do {
             build = try await builder.build(package: package, in: workspace)
         } catch {
-            try? FileManager.default.removeItem(at: workspace)
+            try? SafeRemove.remove(workspace)
             throw error
         }
         return SwiftModuleSession(workspace: workspace, build: build, runPolicy: runPolicy)
@@ -138,12 +138,14 @@ public struct SwiftSubmissionRunner: Sendable {
         guard let data, !data.isEmpty else {
             return failure(.noResult, "\(name) ended the program before answering (did it call exit()?).")
         }
-        guard let response = try? HarnessCoding.decoder().decode(HarnessResponse.self, from: data),
-            response.nonce == nonce, response.task == task, response.output.task == task
-        else {
-            return failure(.malformedResult, "The answer of \(name) could not be read back (it was not this run's answer).")
+        // Size, then nonce and task, then the answer itself: nothing of a stray or forged reply is decoded, and
+        // a malformed one with the right nonce fails this task alone.
+        do {
+            let response = try HarnessResponse.read(data, nonce: nonce, task: task, maxBytes: policy.maxResultBytes)
+            return .answered(response.output, seconds: response.seconds)
+        } catch {
+            return failure(.malformedResult, "The answer of \(name) could not be read back (\(error)).")
         }
-        return .answered(response.output, seconds: response.seconds)
     }
 
     /// The run's whole environment: only the Swift runtime's crash backtracer is switched off (it would spend
@@ -195,7 +197,7 @@ public final class SwiftModuleSession: @unchecked Sendable {
             limitsNotApplied: build.sandbox?.unappliedLimits ?? [], buildSeconds: build.seconds, runSeconds: 0)
     }
 
-    deinit { try? FileManager.default.removeItem(at: workspace) }
+    deinit { try? SafeRemove.remove(workspace) }  // however deep the student made it
 
     /// Answers one task in a fresh sandboxed process. A module that did not compile fails every task with the
     /// compiler's message.
@@ -213,7 +215,7 @@ public final class SwiftModuleSession: @unchecked Sendable {
         counter += 1
         let directory = workspace.appendingPathComponent("run-\(counter)-\(task.rawValue)")
         try Workspace.makeDirectory(directory, mode: 0o700)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { try? SafeRemove.remove(directory) }
         let harness = directory.appendingPathComponent("harness")
         do {
             try FileManager.default.copyItem(at: executable, to: harness)
