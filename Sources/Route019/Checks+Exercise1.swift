@@ -14,7 +14,7 @@ extension Route019Checks {
             var classOf: [Int: String] = [:]
             for pair in encoding.pairs {
                 let label = normalizedLabel(pair.location)
-                guard let code = Int(pair.code) ?? Double(pair.code).flatMap({ $0 == $0.rounded() ? Int(exactly: $0) : nil }) else {
+                guard let code = integerCode(pair.code) else {
                     problems.append("line \(pair.line): code `\(pair.code)` is not an integer")
                     continue
                 }
@@ -94,19 +94,15 @@ extension Route019Checks {
             }
             var codeOf: [String: Int] = [:]
             for pair in encoding.pairs {
-                if let c = Int(pair.code) ?? Double(pair.code).flatMap({ $0 == $0.rounded() ? Int(exactly: $0) : nil }) {
-                    codeOf[normalizedLabel(pair.location)] = c
-                }
+                if let c = integerCode(pair.code) { codeOf[normalizedLabel(pair.location)] = c }
             }
+            let rows = usableFeatureRows(table)
             var base: [Double] = []
             var leaked: [Double] = []
             var labels: [Int] = []
-            var seen = Set<String>()
-            for row in table.rows where seen.insert(row.id).inserted {
-                guard let code = codeOf[normalizedLabel(row.location)], row.values.count == 21,
-                    row.values.allSatisfy({ $0 != nil })
-                else { continue }
-                let values = row.values.map { Double($0 ?? 0) }
+            for (r, label) in rows.labels.enumerated() {
+                guard let code = codeOf[label] else { continue }
+                let values = rows.values[(r * 21)..<((r + 1) * 21)]
                 base.append(contentsOf: values)
                 leaked.append(contentsOf: values)
                 leaked.append(Double(code))
@@ -169,6 +165,26 @@ struct LeakageBaseline {
 }
 
 extension Route019Checks {
+    /// An integer class code as a student may write it (`2`, or `2.0` from a float column).
+    static func integerCode(_ text: String) -> Int? {
+        Int(text) ?? Double(text).flatMap { $0 == $0.rounded() ? Int(exactly: $0) : nil }
+    }
+
+    /// The rows of features.csv a retrain can use: the first row of each id, with all 21 features whole numbers and a
+    /// non-blank label. Features row-major (21 per row), labels normalized, both in file order.
+    static func usableFeatureRows(_ table: FeatureTable) -> (values: [Double], labels: [String]) {
+        var values: [Double] = []
+        var labels: [String] = []
+        var seen = Set<String>()
+        for row in table.rows where seen.insert(row.id).inserted {
+            let label = normalizedLabel(row.location)
+            guard !label.isEmpty, row.values.count == 21, row.values.allSatisfy({ $0 != nil }) else { continue }
+            values.append(contentsOf: row.values.map { Double($0 ?? 0) })
+            labels.append(label)
+        }
+        return (values, labels)
+    }
+
     /// The student's test fraction from metrics.csv when usable (0 < f < 1), else the reference's.
     static func studentTestFraction(_ context: Route019Context) -> Double {
         if case .success(let f) = metric(context, "test_fraction"), f > 0, f < 1 { return f }
@@ -184,17 +200,11 @@ extension Route019Checks {
         var classes: [String] = []
         var source = "your features.csv"
         if let table = context.submission.features.value {
-            var names: [String] = []
-            var seen = Set<String>()
-            for row in table.rows where seen.insert(row.id).inserted {
-                let label = normalizedLabel(row.location)
-                guard !label.isEmpty, row.values.count == 21, row.values.allSatisfy({ $0 != nil }) else { continue }
-                values.append(contentsOf: row.values.map { Double($0 ?? 0) })
-                names.append(label)
-            }
-            classes = Array(Set(names)).sorted()
+            let rows = usableFeatureRows(table)
+            values = rows.values
+            classes = Array(Set(rows.labels)).sorted()
             let code = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, $0.offset) })
-            labels = names.map { code[$0] ?? 0 }
+            labels = rows.labels.map { code[$0] ?? 0 }
             if labels.count < 20 || classes.count < 2 {
                 source = "the reference's proteins (your features.csv has \(labels.count) usable rows in \(classes.count) classes)"
                 labels = []
