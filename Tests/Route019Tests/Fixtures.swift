@@ -2,6 +2,7 @@ import BelayData
 import BelayFormats
 import BelayGrading
 import BelayLab
+import BelayTestSupport
 import Foundation
 import Route019
 
@@ -13,6 +14,17 @@ let sharedReference: Route019Reference = {
         preconditionFailure("the embedded dataset must load: \(error)")
     }
 }()
+
+/// A `belay data synth` dataset written in the course's formats to a fresh folder, and Belay's reference run on it.
+func synthesizedCourseData(
+    proteins: Int, labeled: Int, dimension: Int, seed: UInt64
+) throws -> (directory: TemporaryDirectory, reference: Route019Reference) {
+    let directory = try TemporaryDirectory(prefix: "belay-synth-data")
+    try SynthGenerator.generate(
+        SynthConfig(proteins: proteins, labeled: labeled, seed: seed, dimension: dimension)
+    ).write(to: directory.url)
+    return (directory, Route019Reference(dataset: try CourseDataset.load(directory: directory.url)))
+}
 
 /// The route's rubric as shipped.
 let sharedRubric: Rubric = {

@@ -98,15 +98,8 @@ struct GeneratedClassTests {
 
     @Test(.enabled(if: pythonModules, "needs scikit-learn, SciPy, pandas, h5py and openpyxl (CI requires them)"))
     func synthesizedData() async throws {
-        let directory = try TemporaryDirectory(prefix: "belay-class-data")
+        let (directory, reference) = try synthesizedCourseData(proteins: 2000, labeled: 900, dimension: 128, seed: 11)
         defer { directory.cleanup() }
-        var config = SynthConfig()
-        config.proteins = 2000
-        config.labeled = 900
-        config.dimension = 128
-        config.seed = 11
-        try SynthGenerator.generate(config).write(to: directory.url)
-        let reference = Route019Reference(dataset: try CourseDataset.load(directory: directory.url))
         let v = try await gradeGeneratedClass(
             dataDirectory: directory.url, reference: reference, legit: 40, flawed: 12, seed: 1)
         printVerdicts("synthetic data (belay data synth)", v)

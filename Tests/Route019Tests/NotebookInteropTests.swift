@@ -50,15 +50,8 @@ struct NotebookInteropTests {
     /// scores full marks there too.
     @Test(.enabled(if: jupyter, "needs nbclient, ipykernel and the Python reference stack (CI requires them)"))
     func executedReferenceNotebookScoresFullMarksOnSynthesizedData() async throws {
-        let data = try TemporaryDirectory(prefix: "belay-notebook-data")
+        let (data, reference) = try synthesizedCourseData(proteins: 2000, labeled: 900, dimension: 256, seed: 5)
         defer { data.cleanup() }
-        var config = SynthConfig()
-        config.proteins = 2000
-        config.labeled = 900
-        config.dimension = 256
-        config.seed = 5
-        try SynthGenerator.generate(config).write(to: data.url)
-        let reference = Route019Reference(dataset: try CourseDataset.load(directory: data.url))
         expectFullMarks(try await executeAndGrade(data: data.url, reference: reference))
     }
 }
