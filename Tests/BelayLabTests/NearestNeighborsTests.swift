@@ -19,8 +19,8 @@ import Testing
     }
 
     /// scikit-learn's `KNeighborsClassifier()` (k = 5, Euclidean, uniform) on Gaussian blobs.
-    @Test func matchesKNeighborsClassifier() throws {
-        guard Reference.isAvailable else { return }
+    @Test(.enabled(if: Reference.isAvailable, "needs scikit-learn (CI requires it)"))
+    func matchesKNeighborsClassifier() throws {
         let (x, y) = Fixtures.blobs(rows: 160, columns: 6, seed: 11, spread: 2.5)
         let trainX = Array(x[0..<(120 * 6)]), trainY = Array(y[0..<120])
         let queries = Array(x[(120 * 6)...])

@@ -179,7 +179,9 @@ print(json.dumps({
 }))
 """#
 
-@Suite("Statistical rerun checks on a generated class", .serialized)
+@Suite(
+    "Statistical rerun checks on a generated class", .serialized,
+    .enabled(if: Python.isAvailable("numpy", "scipy", "sklearn", "h5py", "openpyxl", "pandas"), "needs the Python reference stack (CI requires it)"))
 struct StatisticalRerunTests {
     /// Belay's judgement of `figure` on the student's split, exactly as `ex3.accuracy.*_rerun` computes it.
     func judge(_ reported: Double, on split: StudentSplit, of generated: GeneratedClass, z: Double = 3)
@@ -192,7 +194,7 @@ struct StatisticalRerunTests {
     }
 
     @Test func honestFiguresPassAndTrainingOrLeakyFiguresFail() throws {
-        guard let generated = generatedClass else { return }
+        let generated = try #require(generatedClass)
         let splits = Dictionary(uniqueKeysWithValues: generated.splits.map { ($0.name, $0) })
         var falseFails: [String] = []
         var falsePasses: [String] = []
@@ -227,7 +229,7 @@ struct StatisticalRerunTests {
     }
 
     @Test func smallTestSetsUseTheirOwnWiderBound() throws {
-        guard let generated = generatedClass else { return }
+        let generated = try #require(generatedClass)
         for split in generated.splits where split.name.hasPrefix("small") {
             let judgement = judge(1, on: split, of: generated)
             #expect((50...65).contains(judgement.rerun.testCount), "\(split.name): n = \(judgement.rerun.testCount)")
@@ -253,7 +255,7 @@ struct StatisticalRerunTests {
 
     /// End to end: a student's own clustered split in splits.csv with a random forest's figures.
     @Test func rerunChecksPassAStudentsOwnSplitWhenGraded() async throws {
-        guard let generated = generatedClass else { return }
+        let generated = try #require(generatedClass)
         let random = try #require(generated.splits.first { $0.name == "random seed=1" })
         let clustered = try #require(generated.splits.first { $0.name.hasPrefix("clustered t=0.9") })
         let figures = generated.figures.filter { $0.model == "random forest" }
@@ -284,7 +286,7 @@ struct StatisticalRerunTests {
     }
 
     @Test func leakageFiguresOfCommonClassifiersPass() async throws {
-        guard let generated = generatedClass else { return }
+        let generated = try #require(generatedClass)
         // The lowest leakage figure of any common classifier and seed (every one of them shows the leak).
         let lowest = try #require(generated.leakage.min { $0.accuracy < $1.accuracy })
         print("Leakage figures: " + generated.leakage.map { "\($0.model) seed \($0.seed): \($0.accuracy)" }.joined(separator: "; "))
