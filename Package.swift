@@ -20,6 +20,8 @@ let package = Package(
     products: [
         .executable(name: "belay", targets: ["belay"]),
         .library(name: "ExerciseKit", targets: ["ExerciseKit"]),
+        // Process 1 of each sandboxed run's PID namespace; `belay` finds it beside its own executable.
+        .executable(name: "belay-sandbox-init", targets: ["BelaySandboxInit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -67,10 +69,11 @@ let package = Package(
             resources: [.copy("Resources/019-leaky-pipeline")],
             swiftSettings: settings),
         .target(name: "ExerciseKit", swiftSettings: settings),
+        .executableTarget(name: "BelaySandboxInit"),
         .executableTarget(
             name: "belay",
             dependencies: [
-                "Route019", "BelayData", "BelayLab", "BelayFormats", "BelayGrading", "BelayReports",
+                "Route019", "BelayData", "BelayLab", "BelayFormats", "BelayGrading", "BelayReports", "BelaySandboxInit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -89,7 +92,7 @@ let package = Package(
                     dependencies: ["BelayBatch", "BelayGrading", "BelayReports", "BelayTestSupport",
                                    .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     swiftSettings: settings),
-        .testTarget(name: "BelaySandboxTests", dependencies: ["BelaySandbox", "ExerciseKit", "BelayTestSupport"],
+        .testTarget(name: "BelaySandboxTests", dependencies: ["BelaySandbox", "BelaySandboxInit", "ExerciseKit", "BelayTestSupport"],
                     swiftSettings: settings),
         .testTarget(name: "Route019Tests", dependencies: ["Route019", "BelayTestSupport"], swiftSettings: settings),
         .testTarget(name: "BelayCLITests", dependencies: ["belay", "BelayTestSupport"], swiftSettings: settings),

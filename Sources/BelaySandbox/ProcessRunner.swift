@@ -20,6 +20,13 @@ struct ProcessRunner {
     var maxResultBytes: Int
     /// When set, every process of this uid is killed at the end of the run (the uid is private to the run).
     var sweepUID: uid_t?
+    /// Whether the child reports how the program it runs ended on a pipe at descriptor ``statusDescriptor``
+    /// (`belay-sandbox-init` does, as process 1 of a PID namespace: "exit N" or "signal N"). That report then
+    /// replaces the child's own wait status, which would only be the init's.
+    var statusChannel = false
+
+    /// The descriptor of the status channel: 4 with a result channel, 3 without.
+    var statusDescriptor: Int32 { resultChannel ? 4 : 3 }
 
     struct Outcome {
         var termination: SandboxResult.Termination
@@ -43,7 +50,7 @@ struct ProcessRunner {
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
         var pipes: [[Int32]] = []
-        for _ in 0..<(resultChannel ? 4 : 3) {
+        for _ in 0..<(3 + (resultChannel ? 1 : 0) + (statusChannel ? 1 : 0)) {
             var fds: [Int32] = [-1, -1]
             guard GlibcExtensions.makePipe(&fds) == 0 else {
                 let reason = String(cString: strerror(errno))
@@ -59,7 +66,8 @@ struct ProcessRunner {
         posix_spawn_file_actions_adddup2(&actions, pipes[1][1], 1)
         posix_spawn_file_actions_adddup2(&actions, pipes[2][1], 2)
         if resultChannel { posix_spawn_file_actions_adddup2(&actions, pipes[3][1], 3) }
-        _ = GlibcExtensions.addClosefrom?(&actions, resultChannel ? 4 : 3)
+        if statusChannel { posix_spawn_file_actions_adddup2(&actions, pipes[pipes.count - 1][1], statusDescriptor) }
+        _ = GlibcExtensions.addClosefrom?(&actions, 3 + (resultChannel ? 1 : 0) + (statusChannel ? 1 : 0))
         guard let addChdir = GlibcExtensions.addChdir else {
             return Outcome(termination: .failedToStart("posix_spawn_file_actions_addchdir_np is missing (glibc < 2.29)"))
         }
@@ -96,6 +104,7 @@ struct ProcessRunner {
         var input: Int32? = pipes[0][1]
         var streams = [Stream(fd: pipes[1][0], cap: maxOutputBytes), Stream(fd: pipes[2][0], cap: maxOutputBytes)]
         if resultChannel { streams.append(Stream(fd: pipes[3][0], cap: maxResultBytes)) }
+        if statusChannel { streams.append(Stream(fd: pipes[pipes.count - 1][0], cap: 64)) }
         for fd in streams.map(\.fd) + [pipes[0][1]] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
         var written = 0
         if stdin.isEmpty, let fd = input { close(fd); input = nil }
@@ -145,7 +154,7 @@ struct ProcessRunner {
                         if n > room {
                             streams[index].open = false
                             close(streams[index].fd)
-                            if termination == nil, !exited {
+                            if termination == nil, !exited, index < 3 {
                                 termination = index < 2 ? .outputLimitExceeded : .resultLimitExceeded
                                 killEverything(pid)
                             }
@@ -172,8 +181,11 @@ struct ProcessRunner {
         let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         let ended: SandboxResult.Termination
+        let reported = statusChannel ? Self.parseStatus(streams[streams.count - 1].data) : nil
         if let termination {
             ended = termination
+        } else if let reported {
+            ended = reported
         } else if status & 0x7f == 0 {
             ended = .exited((status >> 8) & 0xff)
         } else {
@@ -182,6 +194,17 @@ struct ProcessRunner {
         return Outcome(
             termination: ended, stdout: streams[0].data, stderr: streams[1].data,
             result: resultChannel ? streams[2].data : Data(), wallSeconds: elapsed(), cpuSeconds: cpu)
+    }
+
+    /// The ending `belay-sandbox-init` reported: "exit N" or "signal N" on one line.
+    static func parseStatus(_ data: Data) -> SandboxResult.Termination? {
+        let words = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        guard words.count == 2, let value = Int32(words[1]) else { return nil }
+        switch words[0] {
+        case "exit": return .exited(value)
+        case "signal": return .signaled(value)
+        default: return nil
+        }
     }
 
     /// Kills the child's process group and, when the run has a private uid, every process of that uid
@@ -209,25 +232,37 @@ struct ProcessRunner {
         }
     }
 
-    /// Live (not zombie) processes owned by `uid`: the owner of `/proc/<pid>` is the process's effective uid.
+    /// Processes owned by `uid` with at least one live thread: the owner of `/proc/<pid>` is the process's
+    /// effective uid. A thread-group leader that has exited while another of its threads runs shows as a zombie;
+    /// it is listed (and killed: a signal to the leader reaches the whole group), which a zombie check on the
+    /// leader alone would miss.
     static func processes(ownedBy uid: uid_t) -> [pid_t] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         var result: [pid_t] = []
         for entry in entries {
             guard let pid = pid_t(entry) else { continue }
             var info = stat()
-            guard stat("/proc/\(entry)", &info) == 0, info.st_uid == uid, !isZombie(entry) else { continue }
+            guard stat("/proc/\(entry)", &info) == 0, info.st_uid == uid, hasLiveThread(entry) else { continue }
             result.append(pid)
         }
         return result
     }
 
-    /// Whether `/proc/<pid>/stat` says the process is a zombie (state `Z`, after the parenthesised name).
-    private static func isZombie(_ pid: String) -> Bool {
-        guard let stat = FileManager.default.contents(atPath: "/proc/\(pid)/stat"),
+    /// Whether any thread of process `pid` (in `/proc/<pid>/task`) is not a zombie.
+    static func hasLiveThread(_ pid: String) -> Bool {
+        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else {
+            return false  // gone already
+        }
+        return threads.contains { !isZombie("/proc/\(pid)/task/\($0)/stat") }
+    }
+
+    /// Whether the `stat` file at `path` says the thread is a zombie or dead (state `Z` or `X`, after the
+    /// parenthesised name); a missing file counts as dead.
+    private static func isZombie(_ path: String) -> Bool {
+        guard let stat = FileManager.default.contents(atPath: path),
             let close = stat.lastIndex(of: UInt8(ascii: ")")), close + 2 < stat.endIndex
-        else { return true }  // gone already
-        return stat[close + 2] == UInt8(ascii: "Z")
+        else { return true }
+        return stat[close + 2] == UInt8(ascii: "Z") || stat[close + 2] == UInt8(ascii: "X")
     }
 
     private static let ignoreSIGPIPE: Void = {

@@ -82,7 +82,32 @@ public enum Sandbox {
         } else {
             unapplied.append("CPU, memory, file size, open files and process limits: prlimit not found")
         }
+        // Namespaces: a private PID namespace whose process 1 is belay-sandbox-init (own /proc, nothing outlives
+        // the run), IPC (System V segments, message queues), network, and mounts (private temporary folders,
+        // hidden grader folders).
         var namespaces: [String] = []
+        var initPrefix: [String] = []
+        let usesInit = host.pidIsolation && Self.initExecutable != nil
+        if usesInit, let initPath = Self.initExecutable {
+            namespaces += ["--pid", "--fork", "--mount-proc"]
+            initPrefix = [initPath, "--status-fd", "\(resultChannel ? 4 : 3)"]
+            applied.append("private process namespace (own /proc; every process killed when the run ends)")
+        } else {
+            unapplied.append(
+                "private process namespace: "
+                    + (Self.initExecutable == nil
+                        ? "belay-sandbox-init not found beside the executable"
+                        : "unshare --pid not permitted here")
+                    + "; leftover processes are found by uid instead")
+        }
+        if let group = policy.memoryGroup {
+            if usesInit {
+                initPrefix += ["--cgroup", group.procsFile]
+                applied.append(group.description)
+            } else {
+                unapplied.append("memory total per student: needs the private process namespace")
+            }
+        }
         if !policy.network {
             if host.networkIsolation != nil {
                 namespaces.append("-n")
@@ -91,24 +116,20 @@ public enum Sandbox {
                 unapplied.append("network isolation: \(host.networkIsolationProblem)")
             }
         }
+        if host.ipcIsolation {
+            namespaces.append("-i")
+            applied.append("private System V IPC and POSIX message queues")
+        } else {
+            unapplied.append("IPC isolation: unshare -i not permitted here; shared memory segments are shared")
+        }
         var mountScript: [String] = []
         if policy.privateTemporaryDirectories {
             if host.mountIsolation, let shell = host.shell, let mount = HostCapabilities.findTool("mount") {
                 namespaces.append("-m")
-                // Runs as root inside the new mount namespace (private propagation), then execs the rest.
-                let size = max(policy.maxFileBytes, 1 << 20)
-                var script = "for d in /tmp /var/tmp /dev/shm; do if [ -d $d ]; then "
-                    + "\(mount) -t tmpfs -o size=\(size),mode=1777,nosuid,nodev tmpfs $d || exit 125; fi; done; "
-                let hidden = Self.hideable(policy.hiddenPaths, workingDirectory: workingDirectory.path)
-                for path in hidden {
-                    let quoted = "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
-                    script += "if [ -d \(quoted) ]; then \(mount) -t tmpfs -o size=4k,mode=0555,ro,nosuid,nodev tmpfs \(quoted) || exit 125; "
-                        + "elif [ -e \(quoted) ]; then \(mount) --bind /dev/null \(quoted) || exit 125; fi; "
-                }
-                script += "exec \"$@\""
-                mountScript = [shell, "-c", script, "belay-sandbox"]
-                applied.append("private /tmp, /var/tmp and /dev/shm")
-                if !hidden.isEmpty { applied.append("hidden from the run: " + hidden.joined(separator: ", ")) }
+                let plan = Self.coverPlan(policy: policy, workingDirectory: workingDirectory.path)
+                mountScript = [shell, "-c", Self.mountScript(plan: plan, mount: mount, size: max(policy.maxFileBytes, 1 << 20)), "belay-sandbox"]
+                applied.append("private " + plan.replaced.joined(separator: ", "))
+                if !plan.hidden.isEmpty { applied.append("hidden from the run: " + plan.hidden.joined(separator: ", ")) }
             } else {
                 unapplied.append("private temporary folders: unshare -m not permitted; /tmp is shared")
                 if !policy.hiddenPaths.isEmpty {
@@ -116,10 +137,8 @@ public enum Sandbox {
                 }
             }
         }
-        if let unshare = host.networkIsolation ?? (host.mountIsolation ? HostCapabilities.findTool("unshare") : nil),
-            !namespaces.isEmpty
-        {
-            command += [unshare] + namespaces + ["--"] + mountScript
+        if let unshare = HostCapabilities.findTool("unshare"), !namespaces.isEmpty {
+            command += [unshare] + namespaces + ["--"] + (initPrefix.isEmpty ? [] : initPrefix + ["--"]) + mountScript
         }
         if let uid, let setpriv = host.setpriv {
             command += [setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--no-new-privs", "--"]
@@ -141,14 +160,20 @@ public enum Sandbox {
             environment: environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
             workingDirectory: workingDirectory.path, stdin: stdin, resultChannel: resultChannel,
             wallSeconds: policy.wallSeconds, maxOutputBytes: policy.maxOutputBytes,
-            maxResultBytes: policy.maxResultBytes, sweepUID: uid)
-        let outcome = await runOffPool { runner.run() }
+            maxResultBytes: policy.maxResultBytes, sweepUID: uid, statusChannel: usesInit)
+        let oomBefore = policy.memoryGroup?.outOfMemoryKills ?? 0
+        var outcome = await runOffPool { runner.run() }
         if let uid { await SandboxUserPool.shared.release(uid) }
+        // The sandbox's own set-up failing (a folder it could not cover) is the grader's problem, not the student's.
+        if outcome.termination == .exited(125), outcome.stderr.starts(with: Data("belay-sandbox".utf8)) {
+            outcome.termination = .failedToStart(String(decoding: outcome.stderr, as: UTF8.self))
+        }
+        let memoryTotalReached = (policy.memoryGroup?.outOfMemoryKills ?? 0) > oomBefore
 
         let result = SandboxResult(
             termination: outcome.termination, stdout: outcome.stdout, stderr: outcome.stderr,
             wallSeconds: outcome.wallSeconds, cpuSeconds: outcome.cpuSeconds, appliedLimits: applied,
-            unappliedLimits: unapplied)
+            unappliedLimits: unapplied, memoryTotalReached: memoryTotalReached)
         return (result, resultChannel ? outcome.result : nil)
     }
 
@@ -185,6 +210,10 @@ struct HostCapabilities: Sendable {
     var mountIsolation: Bool
     /// `/bin/sh`.
     var shell: String?
+    /// Whether `unshare --pid --fork --mount-proc` works here.
+    var pidIsolation = false
+    /// Whether `unshare -i` works here.
+    var ipcIsolation = false
 
     static let current: HostCapabilities = {
         let prlimit = findTool("prlimit")
@@ -213,9 +242,18 @@ struct HostCapabilities: Sendable {
             ).run()
             mounts = probe.termination == .exited(0)
         }
+        func works(_ arguments: [String]) -> Bool {
+            guard let unshare = findTool("unshare"), let truePath = findTool("true") else { return false }
+            return ProcessRunner(
+                executable: unshare, arguments: [unshare] + arguments + ["--", truePath], environment: [],
+                workingDirectory: "/", stdin: Data(), resultChannel: false, wallSeconds: 5, maxOutputBytes: 4096,
+                maxResultBytes: 0, sweepUID: nil
+            ).run().termination == .exited(0)
+        }
         return HostCapabilities(
             isRoot: geteuid() == 0, prlimit: prlimit, setpriv: setpriv, networkIsolation: isolation,
-            networkIsolationProblem: problem, mountIsolation: mounts, shell: findTool("sh"))
+            networkIsolationProblem: problem, mountIsolation: mounts, shell: findTool("sh"),
+            pidIsolation: works(["--pid", "--fork", "--mount-proc"]), ipcIsolation: works(["-i"]))
     }()
 
     /// `/usr/bin/<name>` or `/bin/<name>`; deliberately not `$PATH`, which a grader's user may not control.
@@ -274,24 +312,139 @@ actor SandboxUserPool {
 }
 
 extension Sandbox {
-    /// System folders a run needs; a hidden path that is one of them or contains one is not hidden.
-    static let essentialPaths = [
-        "/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/proc", "/dev", "/sys", "/opt/swift", "/tmp",
-        "/var/tmp",
+    /// System folders a run needs, left visible (read-only for the run's uid, as on the host).
+    static let systemPaths = [
+        "/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", "/etc", "/proc", "/dev", "/sys",
     ]
 
-    /// The paths of `paths` that can be hidden without hiding the system or the run's own folder.
-    static func hideable(_ paths: [String], workingDirectory: String) -> [String] {
-        var result: [String] = []
-        let keep = essentialPaths + [workingDirectory]
-        for raw in paths {
-            let path = URL(fileURLWithPath: raw).standardizedFileURL.path
-            guard path != "/", !path.isEmpty, !result.contains(path) else { continue }
-            let coversEssential = keep.contains { $0 == path || $0.hasPrefix(path + "/") }
-            let insideTemporary = path.hasPrefix("/tmp/") || path.hasPrefix("/var/tmp/") || path.hasPrefix("/dev/shm/")
-            if coversEssential || insideTemporary { continue }
-            result.append(path)
-        }
-        return result
+    /// Folders writable by everyone (or holding other programs' sockets) that each run gets a private, empty,
+    /// writable copy of. `/run` holds sockets (databases, D-Bus) and `/run/lock`.
+    static let replacedPaths = ["/tmp", "/var/tmp", "/dev/shm", "/run", "/dev/mqueue"]
+
+    /// What the mount script does: private copies of ``replacedPaths``, and empty read-only folders (or
+    /// `/dev/null`) over everything else a run must not see.
+    struct CoverPlan: Equatable {
+        /// Folders replaced by private writable ones.
+        var replaced: [String]
+        /// Folders and files covered by empty read-only ones.
+        var hidden: [String]
     }
+
+    /// The plan for a run in `workingDirectory`: everything outside the system folders, the Swift toolchain,
+    /// ``SandboxPolicy/visiblePaths`` and the working directory is hidden (the grader's home, class folder,
+    /// reports, rubric and data wherever they are), as are ``SandboxPolicy/hiddenPaths`` and every folder inside
+    /// the visible ones that everyone may write to.
+    static func coverPlan(policy: SandboxPolicy, workingDirectory: String) -> CoverPlan {
+        let fm = FileManager.default
+        func isDirectory(_ path: String) -> Bool {
+            var info = stat()
+            return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        }
+        let replaced = replacedPaths.filter(isDirectory)
+        let work = URL(fileURLWithPath: workingDirectory).standardizedFileURL.path
+        var keep = systemPaths + policy.visiblePaths.map { URL(fileURLWithPath: $0).standardizedFileURL.path } + [work]
+        if let toolchain = toolchainRoot { keep.append(toolchain) }
+        keep += replaced
+        keep = keep.filter { $0 != "/" && !$0.isEmpty }
+        func isKept(_ path: String) -> Bool { keep.contains { path == $0 || path.hasPrefix($0 + "/") } }
+        func holdsKept(_ path: String) -> Bool { keep.contains { $0.hasPrefix(path + "/") } }
+
+        var hidden: [String] = []
+        // Everything outside the kept folders, walking down only toward kept folders.
+        var pending = ["/"]
+        while let folder = pending.popLast() {
+            let children = ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+            for child in children {
+                let path = folder == "/" ? "/" + child : folder + "/" + child
+                var info = stat()
+                guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFLNK else { continue }
+                if isKept(path) { continue }
+                if holdsKept(path), (info.st_mode & S_IFMT) == S_IFDIR {
+                    pending.append(path)
+                } else {
+                    hidden.append(path)
+                }
+            }
+        }
+        // Named paths inside kept folders (Belay installed under /usr/local, say), never the run's own folder.
+        for raw in policy.hiddenPaths {
+            let path = URL(fileURLWithPath: raw).standardizedFileURL.path
+            guard path != "/", isKept(path), !systemPaths.contains(path), path != work, !work.hasPrefix(path + "/"),
+                !replaced.contains(where: { path == $0 || path.hasPrefix($0 + "/") }),
+                !keep.contains(where: { $0.hasPrefix(path + "/") }), access(path, F_OK) == 0
+            else { continue }
+            hidden.append(path)
+        }
+        // Folders everyone may write to inside the kept ones.
+        for path in worldWritableFolders
+        where !replaced.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) && path != work
+            && !work.hasPrefix(path + "/") && !path.hasPrefix(work + "/")
+        {
+            hidden.append(path)
+        }
+        var seen = Set<String>()
+        return CoverPlan(replaced: replaced, hidden: hidden.filter { seen.insert($0).inserted }.sorted())
+    }
+
+    /// The shell script run as root in the new mount namespace before the run starts: it mounts the plan and
+    /// execs the rest of the command. A mount that fails stops the run (exit 125, "belay-sandbox: …" on
+    /// standard error): a run is never started with less protection than it reports.
+    static func mountScript(plan: CoverPlan, mount: String, size: UInt64) -> String {
+        func quoted(_ path: String) -> String { "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        var script = ""
+        for path in plan.replaced {
+            let q = quoted(path)
+            script += "\(mount) -t tmpfs -o size=\(size),mode=1777,nosuid,nodev tmpfs \(q) "
+                + "|| { echo \"belay-sandbox: cannot make \(q) private\" >&2; exit 125; }; "
+        }
+        for path in plan.hidden {
+            let q = quoted(path)
+            script += "if [ -d \(q) ] && ! [ -L \(q) ]; then \(mount) -t tmpfs -o size=4k,mode=0555,ro,nosuid,nodev tmpfs \(q) "
+                + "|| { echo \"belay-sandbox: cannot hide \(q)\" >&2; exit 125; }; "
+                + "elif [ -e \(q) ] && ! [ -L \(q) ]; then \(mount) --bind /dev/null \(q) "
+                + "|| { echo \"belay-sandbox: cannot hide \(q)\" >&2; exit 125; }; fi; "
+        }
+        return script + "exec \"$@\""
+    }
+
+    /// The Swift toolchain's root (`/opt/swift` for `/opt/swift/usr/bin/swiftc`): compiled modules load the
+    /// Swift runtime from it.
+    static let toolchainRoot: String? = {
+        guard let toolchain = try? SwiftToolchain.find() else { return nil }
+        let resolved = URL(fileURLWithPath: toolchain.swiftc).resolvingSymlinksInPath()
+        let root = resolved.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        return root == "/" ? nil : root
+    }()
+
+    /// `belay-sandbox-init` beside the running executable (the `belay` command, or the test bundle).
+    static let initExecutable: String? = {
+        var folders: [String] = []
+        if let own = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            folders.append(URL(fileURLWithPath: own).deletingLastPathComponent().path)
+        }
+        if let main = Bundle.main.executableURL { folders.append(main.deletingLastPathComponent().path) }
+        return folders.map { $0 + "/belay-sandbox-init" }.first { access($0, X_OK) == 0 }
+    }()
+
+    /// Folders that everyone may write to inside the system folders and the toolchain (three levels deep,
+    /// without following links), found once per process.
+    static let worldWritableFolders: [String] = {
+        var roots = systemPaths.filter { $0 != "/proc" && $0 != "/sys" }
+        if let toolchain = toolchainRoot { roots.append(toolchain) }
+        var found: [String] = []
+        var pending = roots.map { ($0, 0) }
+        var visited = 0
+        while let (folder, depth) = pending.popLast(), visited < 200_000 {
+            visited += 1
+            var info = stat()
+            guard lstat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+            if info.st_mode & S_IWOTH != 0 {
+                found.append(folder)
+                continue
+            }
+            guard depth < 3, let children = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            for child in children { pending.append((folder + "/" + child, depth + 1)) }
+        }
+        return found.sorted()
+    }()
 }

@@ -30,11 +30,18 @@ public struct SandboxPolicy: Sendable, Hashable {
     /// folders for the run (a mount namespace, where permitted). The run then sees only its own working
     /// directory of the real `/tmp`, through its current directory: pass paths relative to it.
     public var privateTemporaryDirectories: Bool
-    /// Folders (and files) the run must not see even where they are world-readable: the grader's rubric and data,
-    /// the class folder with other students' work, Belay's own tree. Each is covered by an empty read-only folder
-    /// (or `/dev/null`) in the run's mount namespace. Paths that hold the system or the run itself are ignored.
-    /// Needs the mount namespace of ``privateTemporaryDirectories``.
+    /// Folders (and files) the run must not see even where they are world-readable and inside the visible system
+    /// folders (Belay installed under `/usr/local`, say). Everything outside the system folders is hidden anyway
+    /// (see ``visiblePaths``). Each is covered by an empty read-only folder (or `/dev/null`) in the run's mount
+    /// namespace. Paths that hold the system or the run itself are ignored. Needs the mount namespace of
+    /// ``privateTemporaryDirectories``.
     public var hiddenPaths: [String] = []
+    /// Folders the run needs beyond the system folders, the Swift toolchain and its working directory; with
+    /// ``privateTemporaryDirectories`` everything else outside the system folders is hidden from the run.
+    public var visiblePaths: [String] = []
+    /// The student's memory total (a cgroup shared by their build and every task), or `nil` for the
+    /// per-process address-space limit alone.
+    public var memoryGroup: SandboxMemoryGroup?
 
     /// Creates a policy.
     public init(

@@ -33,6 +33,8 @@ public struct SandboxResult: Sendable, Hashable {
     public var appliedLimits: [String]
     /// Limits that could not be applied and why (for example `"network isolation: unshare -n not permitted"`).
     public var unappliedLimits: [String]
+    /// Whether the kernel killed a process of the run at the student's memory total (``SandboxPolicy/memoryGroup``).
+    public var memoryTotalReached = false
 
     /// Standard output as text (invalid UTF-8 repaired).
     public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
@@ -51,6 +53,8 @@ public struct SandboxResult: Sendable, Hashable {
             "was stopped at the CPU time limit (\(policy.cpuSeconds) s)"
         case .signaled(SIGKILL) where cpuSeconds >= Double(policy.cpuSeconds) - 0.5:
             "was stopped at the CPU time limit (\(policy.cpuSeconds) s)"
+        case .signaled(SIGKILL) where memoryTotalReached:
+            "was stopped at the memory limit (\(policy.memoryGroup.map { SandboxResult.bytes($0.limit) } ?? "?") in total for the student's processes)"
         case .signaled(SIGXFSZ):
             "was stopped for writing a file larger than \(Self.bytes(policy.maxFileBytes))"
         case .signaled(let signal):
