@@ -248,6 +248,13 @@ struct ProcessRunner {
         return result
     }
 
+    /// Threads of every process owned by `uid` (what `RLIMIT_NPROC` counts).
+    static func threadCount(ownedBy uid: uid_t) -> Int {
+        processes(ownedBy: uid).reduce(0) { total, pid in
+            total + ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task"))?.count ?? 1)
+        }
+    }
+
     /// Whether any thread of process `pid` (in `/proc/<pid>/task`) is not a zombie.
     static func hasLiveThread(_ pid: String) -> Bool {
         guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else {

@@ -53,21 +53,20 @@ public enum Sandbox {
                 unapplied.append("privilege drop: setpriv not found; the run keeps root's rights")
             } else {
                 unapplied.append(
-                    "privilege drop: the grader is not root (uid \(getuid())); the run can read what this user can")
+                    "privilege drop: the grader is not root (uid \(getuid())); the run keeps this user's rights on what it can see")
             }
         }
 
         var command: [String] = []
         if let prlimit = host.prlimit {
             var nproc = policy.maxProcesses
-            if uid == nil {
-                // RLIMIT_NPROC counts every process of the uid, so leave room for the ones that exist.
-                let existing = host.isRoot ? 0 : ProcessRunner.processes(ownedBy: getuid()).count
-                nproc += existing
-                if !host.isRoot {
-                    unapplied.append(
-                        "process limit shared with the grader's user (\(existing) processes already counted)")
-                }
+            if uid == nil, !host.isRoot {
+                // RLIMIT_NPROC counts every thread of the uid, so leave room for the ones that exist, for the
+                // grader's own threads to come, and for this process's other runs in flight.
+                let existing = ProcessRunner.threadCount(ownedBy: getuid())
+                nproc += existing + 64 + sharedUIDRuns * policy.maxProcesses
+                unapplied.append(
+                    "process limit shared with the grader's user (\(existing) threads already counted)")
             }
             command += [
                 prlimit, "--cpu=\(policy.cpuSeconds):\(policy.cpuSeconds + 1)", "--as=\(policy.memoryBytes)",
@@ -138,11 +137,16 @@ public enum Sandbox {
             }
         }
         if let unshare = HostCapabilities.findTool("unshare"), !namespaces.isEmpty {
+            if host.userNamespace { namespaces.insert("-r", at: 0) }
             command += [unshare] + namespaces + ["--"] + (initPrefix.isEmpty ? [] : initPrefix + ["--"]) + mountScript
         }
         if let uid, let setpriv = host.setpriv {
             command += [setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--no-new-privs", "--"]
             handOver(workingDirectory, to: uid)
+        } else if host.userNamespace, namespaces.first == "-r", let setpriv = host.setpriv {
+            // Root inside the user namespace only: without capabilities it cannot undo the mounts above.
+            command += [setpriv, "--bounding-set=-all", "--inh-caps=-all", "--no-new-privs", "--"]
+            applied.append("a user namespace of the grader's uid, without capabilities")
         }
         applied += [
             "wall time \(SandboxResult.seconds(policy.wallSeconds)) s",
@@ -162,7 +166,10 @@ public enum Sandbox {
             wallSeconds: policy.wallSeconds, maxOutputBytes: policy.maxOutputBytes,
             maxResultBytes: policy.maxResultBytes, sweepUID: uid, statusChannel: usesInit)
         let oomBefore = policy.memoryGroup?.outOfMemoryKills ?? 0
+        let sharesUID = uid == nil && !host.isRoot
+        if sharesUID { Self.sharedUIDRunsLock.withLock { Self._sharedUIDRuns += 1 } }
         var outcome = await runOffPool { runner.run() }
+        if sharesUID { Self.sharedUIDRunsLock.withLock { Self._sharedUIDRuns -= 1 } }
         if let uid { await SandboxUserPool.shared.release(uid) }
         // The sandbox's own set-up failing (a folder it could not cover) is the grader's problem, not the student's.
         if outcome.termination == .exited(125), outcome.stderr.starts(with: Data("belay-sandbox".utf8)) {
@@ -176,6 +183,13 @@ public enum Sandbox {
             unappliedLimits: unapplied, memoryTotalReached: memoryTotalReached)
         return (result, resultChannel ? outcome.result : nil)
     }
+
+    /// Runs of this process in flight under the grader's own uid (no private uid): each may hold up to its
+    /// ``SandboxPolicy/maxProcesses`` threads of that uid, which a new run's `RLIMIT_NPROC` must leave room for.
+    private static var sharedUIDRuns: Int { sharedUIDRunsLock.withLock { _sharedUIDRuns } }
+    // Guarded by `sharedUIDRunsLock`.
+    nonisolated(unsafe) private static var _sharedUIDRuns = 0
+    private static let sharedUIDRunsLock = NSLock()
 
     /// Makes `directory` and everything in it belong to `uid` (mode 0700 on the directory itself).
     private static func handOver(_ directory: URL, to uid: uid_t) {
@@ -214,46 +228,48 @@ struct HostCapabilities: Sendable {
     var pidIsolation = false
     /// Whether `unshare -i` works here.
     var ipcIsolation = false
+    /// Whether the grader (not root) makes its namespaces inside a user namespace of its own (`unshare -r`).
+    var userNamespace = false
 
     static let current: HostCapabilities = {
-        let prlimit = findTool("prlimit")
-        let setpriv = findTool("setpriv")
+        let isRoot = geteuid() == 0
+        let unshare = findTool("unshare")
+        // A grader that is not root gets its namespaces inside a user namespace of its own (`unshare -r`), where
+        // the kernel allows that: it is root there, and the sandbox drops every capability before the run starts.
+        var userNamespace = false
+        var base: [String] = []
+        func probe(_ arguments: [String], _ command: [String]) -> ProcessRunner.Outcome? {
+            guard let unshare else { return nil }
+            return ProcessRunner(
+                executable: unshare, arguments: [unshare] + base + arguments + ["--"] + command,
+                environment: ["PATH=/usr/bin:/bin:/usr/sbin:/sbin"], workingDirectory: "/", stdin: Data(),
+                resultChannel: false, wallSeconds: 5, maxOutputBytes: 4096, maxResultBytes: 0, sweepUID: nil
+            ).run()
+        }
+        let truePath = findTool("true") ?? "/bin/true"
+        if !isRoot, probe(["-r"], [truePath])?.termination == .exited(0) {
+            userNamespace = true
+            base = ["-r"]
+        }
         var isolation: String?
         var problem = "unshare not found"
-        if let unshare = findTool("unshare") {
-            let probe = ProcessRunner(
-                executable: unshare, arguments: [unshare, "-n", "--", "/bin/true"], environment: [],
-                workingDirectory: "/", stdin: Data(), resultChannel: false, wallSeconds: 5, maxOutputBytes: 4096,
-                maxResultBytes: 0, sweepUID: nil
-            ).run()
-            if probe.termination == .exited(0) {
+        if let outcome = probe(["-n"], [truePath]) {
+            if outcome.termination == .exited(0) {
                 isolation = unshare
             } else {
-                let reason = String(decoding: probe.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                let reason = String(decoding: outcome.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
                 problem = "unshare -n not permitted here" + (reason.isEmpty ? "" : " (\(reason))")
             }
         }
         var mounts = false
-        if let unshare = findTool("unshare"), let shell = findTool("sh") {
-            let probe = ProcessRunner(
-                executable: unshare, arguments: [unshare, "-m", "--", shell, "-c", "mount -t tmpfs tmpfs /mnt"],
-                environment: ["PATH=/usr/bin:/bin:/usr/sbin:/sbin"], workingDirectory: "/", stdin: Data(),
-                resultChannel: false, wallSeconds: 5, maxOutputBytes: 4096, maxResultBytes: 0, sweepUID: nil
-            ).run()
-            mounts = probe.termination == .exited(0)
-        }
-        func works(_ arguments: [String]) -> Bool {
-            guard let unshare = findTool("unshare"), let truePath = findTool("true") else { return false }
-            return ProcessRunner(
-                executable: unshare, arguments: [unshare] + arguments + ["--", truePath], environment: [],
-                workingDirectory: "/", stdin: Data(), resultChannel: false, wallSeconds: 5, maxOutputBytes: 4096,
-                maxResultBytes: 0, sweepUID: nil
-            ).run().termination == .exited(0)
+        if let shell = findTool("sh") {
+            mounts = probe(["-m"], [shell, "-c", "mount -t tmpfs tmpfs /mnt"])?.termination == .exited(0)
         }
         return HostCapabilities(
-            isRoot: geteuid() == 0, prlimit: prlimit, setpriv: setpriv, networkIsolation: isolation,
+            isRoot: isRoot, prlimit: findTool("prlimit"), setpriv: findTool("setpriv"), networkIsolation: isolation,
             networkIsolationProblem: problem, mountIsolation: mounts, shell: findTool("sh"),
-            pidIsolation: works(["--pid", "--fork", "--mount-proc"]), ipcIsolation: works(["-i"]))
+            pidIsolation: probe(["--pid", "--fork", "--mount-proc"], [truePath])?.termination == .exited(0),
+            ipcIsolation: probe(["-i"], [truePath])?.termination == .exited(0), userNamespace: userNamespace)
     }()
 
     /// `/usr/bin/<name>` or `/bin/<name>`; deliberately not `$PATH`, which a grader's user may not control.

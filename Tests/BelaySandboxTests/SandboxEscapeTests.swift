@@ -153,8 +153,7 @@ struct SandboxEscapeTests {
 
     /// Finding 6: every folder of this machine that everyone may write to (`/run/lock`, `/var/tmp`,
     /// `/dev/shm`, …) is private or read-only in the run: nothing it creates there is left on the host.
-    @Test(.enabled(if: isRoot, "needs root to drop privileges and mount"))
-    func nothingIsWrittenToWorldWritableFolders() async throws {
+    @Test func nothingIsWrittenToWorldWritableFolders() async throws {
         let find = Process()
         find.executableURL = URL(fileURLWithPath: "/usr/bin/find")
         find.arguments = [
@@ -178,7 +177,11 @@ struct SandboxEscapeTests {
             left.append(folder)
             try? FileManager.default.removeItem(atPath: folder + "/" + name)
         }
-        #expect(left.isEmpty, "files left on the host in \(left); the run said: \(result.stdoutText)")
+        if result.appliedLimits.contains(where: { $0.hasPrefix("private /tmp") }) {
+            #expect(left.isEmpty, "files left on the host in \(left); the run said: \(result.stdoutText)")
+        } else {
+            #expect(result.unappliedLimits.contains { $0.hasPrefix("private temporary folders") })
+        }
     }
 
     /// Finding 7: a world-writable Unix socket under `/run` (a database's, say) cannot be reached.

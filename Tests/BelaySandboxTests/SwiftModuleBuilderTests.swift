@@ -190,7 +190,7 @@ struct SwiftModuleBuilderTests {
                 .features: "while true {}; return []",
                 .cleanLocation: "fatalError(\"boom\")",
                 .encodeLabels: "let a = [1]; return [\"x\": a[labels.count + 5]]",
-                .cosineSimilarity: "var blocks: [[UInt8]] = []; while true { blocks.append([UInt8](repeating: 1, count: 100_000_000)) }",
+                .cosineSimilarity: "var blocks: [UnsafeMutableRawPointer] = []; while true { let b = UnsafeMutableRawPointer.allocate(byteCount: 100_000_000, alignment: 8); b.storeBytes(of: 1, as: UInt8.self); blocks.append(b) }",
                 .clusters: "let line = String(repeating: \"x\", count: 1_000_000); for _ in 0..<100 { print(line) }; return []",
                 .clusteredSplit: "forkBomb(); return []",
                 .randomSplit: "let text = (try? String(contentsOfFile: \"\(rubric.path)\", encoding: .utf8)); print(text ?? \"denied\"); return [text != nil]",
