@@ -120,7 +120,13 @@ extension CourseDataset {
             }
             return directory.appendingPathComponent(only)
         }
-        let sheetURL = try pick([sheetFileName], suffixes: [".xlsx"], what: "protein sheet")
+        // The course's workbook, else the only workbook, else the only TSV/CSV (UniProt's default download).
+        let sheetURL: URL
+        if names.contains(sheetFileName) || names.contains(where: { $0.lowercased().hasSuffix(".xlsx") && !$0.hasPrefix(".") }) {
+            sheetURL = try pick([sheetFileName], suffixes: [".xlsx"], what: "protein sheet")
+        } else {
+            sheetURL = try pick([sheetFileName], suffixes: textSheetSuffixes, what: "protein sheet (.xlsx, .tsv or .csv)")
+        }
         let embeddingURL = try pick(
             [embeddingFileName, "mtb_full.h5"], suffixes: [".h5", ".h5.gz", ".hdf5"], what: "embedding file")
 
@@ -187,21 +193,65 @@ extension CourseDataset {
     static let uniprotLocationColumns = ["subcellular location [cc]", "subcellular location"]
     static let goColumns = ["gene ontology (cellular component)", "go cellular component"]
 
+    /// Text tables the sheet may be instead of a workbook: UniProt's TSV download (also gzipped), or CSV.
+    static let textSheetSuffixes = [".tsv", ".tsv.gz", ".csv", ".csv.gz", ".txt"]
+
+    /// The sheet's cells as text, row by row (the header first), and its name for messages.
+    static func sheetRows(at url: URL, sheetName: String?) throws -> (name: String, rows: [[String]], others: [String]) {
+        let lower = url.lastPathComponent.lowercased()
+        if textSheetSuffixes.contains(where: { lower.hasSuffix($0) }) {
+            var data: Data
+            do { data = try Data(contentsOf: url) } catch {
+                throw DatasetError(path: url.path, message: "cannot read the file: \(error.localizedDescription)")
+            }
+            if lower.hasSuffix(".gz") {
+                do { data = try Gzip.decompress(data, limit: 2 << 30) } catch let error as GzipError {
+                    throw DatasetError(path: url.path, message: error.message)
+                }
+            }
+            do {
+                let table = try CSVTable.parse(data: data, fileName: url.lastPathComponent)
+                return (url.lastPathComponent, [table.header] + table.rows, [])
+            } catch let error as CSVError {
+                throw DatasetError(path: url.path, message: error.description)
+            }
+        }
+        let names = try XLSXReader.sheetNames(at: url)
+        var chosen = sheetName
+        // `--sheet 2`: a 1-based index, unless a sheet is really named "2".
+        if let given = sheetName, !names.contains(given), !names.contains(where: { $0.lowercased() == given.lowercased() }),
+            let index = Int(given)
+        {
+            guard (1...max(1, names.count)).contains(index), index <= names.count else {
+                throw DatasetError(
+                    path: url.path,
+                    message: "there is no sheet \(index): the workbook has \(names.count) "
+                        + "(\(names.enumerated().map { "\($0 + 1). \"\($1)\"" }.joined(separator: ", ")))")
+            }
+            chosen = names[index - 1]
+        }
+        let sheet = try XLSXReader.read(at: url, sheet: chosen)
+        return (sheet.name, sheet.rows.map { $0.map(\.text) }, names.filter { $0 != sheet.name })
+    }
+
     static func readSheet(at url: URL, sheetName: String?) throws -> ([SheetProtein], LocationSource) {
-        let sheet = try XLSXReader.read(at: url, sheet: sheetName)
+        let sheet = try sheetRows(at: url, sheetName: sheetName)
         guard let headerRow = sheet.rows.first else {
             throw DatasetError(path: url.path, message: "sheet '\(sheet.name)' is empty")
         }
-        let header = headerRow.map { $0.text.trimmingCharacters(in: .whitespaces).lowercased() }
+        /// Where the other sheets are worth trying, how to pick one.
+        let otherSheets = sheet.others.isEmpty ? "" : "; the workbook's other sheets are "
+            + sheet.others.map { "\"\($0)\"" }.joined(separator: ", ") + ": pick one with --sheet NAME or --sheet N (1-based)"
+        let header = headerRow.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         func column(_ options: [String]) -> Int? {
             for o in options { if let i = header.firstIndex(of: o) { return i } }
             return nil
         }
         guard let idColumn = column(idColumns) else {
-            throw DatasetError(path: url.path, message: "sheet '\(sheet.name)' has no id column (one of: Entry, protein_id, id)")
+            throw DatasetError(path: url.path, message: "sheet '\(sheet.name)' has no id column (one of: Entry, protein_id, id)" + otherSheets)
         }
         guard let sequenceColumn = column(sequenceColumns) else {
-            throw DatasetError(path: url.path, message: "sheet '\(sheet.name)' has no Sequence column")
+            throw DatasetError(path: url.path, message: "sheet '\(sheet.name)' has no Sequence column" + otherSheets)
         }
         let source: LocationSource
         let textColumn: Int
@@ -214,13 +264,13 @@ extension CourseDataset {
         } else {
             throw DatasetError(
                 path: url.path,
-                message: "sheet '\(sheet.name)' has neither a 'Subcellular location [CC]' nor a 'Gene Ontology (cellular component)' column")
+                message: "sheet '\(sheet.name)' has neither a 'Subcellular location [CC]' nor a 'Gene Ontology (cellular component)' column" + otherSheets)
         }
         let locationColumn = column(["location"])
         var proteins: [SheetProtein] = []
         proteins.reserveCapacity(sheet.rows.count)
         for (r, row) in sheet.rows.enumerated().dropFirst() {
-            func cell(_ c: Int) -> String { c < row.count ? row[c].text : "" }
+            func cell(_ c: Int) -> String { c < row.count ? row[c] : "" }
             let id = cell(idColumn).trimmingCharacters(in: .whitespaces)
             if id.isEmpty { continue }
             let given = locationColumn.map { cell($0).trimmingCharacters(in: .whitespaces) }

@@ -13,10 +13,10 @@ enum Exit {
 
 /// Options every command that reads a dataset shares.
 struct DataOptions: ParsableArguments {
-    @Option(name: .long, help: "Dataset folder holding the course's sheet (.xlsx) and embeddings (.h5 or .h5.gz). Default: the embedded H37Rv data.")
+    @Option(name: .long, help: "Dataset folder holding the course's sheet (.xlsx, or UniProt's .tsv / a .csv) and embeddings (.h5 or .h5.gz). Default: the embedded H37Rv data.")
     var data: String?
 
-    @Option(name: .long, help: "Sheet to read from the workbook (default: the first).")
+    @Option(name: .long, help: "Sheet to read from the workbook, by name or 1-based index (default: the first).")
     var sheet: String?
 
     /// Loads the dataset, printing a clear message when it cannot: exit 64 for `--data` (missing folder, unreadable
