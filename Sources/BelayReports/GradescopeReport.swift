@@ -2,11 +2,11 @@ public import BelayGrading
 
 /// Gradescope's autograder `results.json` (gradescope/autograder_samples `docs/specs.md`).
 ///
-/// One test per check, in rubric order, numbered `exercise.check` (1-based) so Gradescope sorts them;
+/// One test per check that applies to the submission, in rubric order, numbered `exercise.check` (1-based) so Gradescope sorts them;
 /// `score`/`max_score` carry partial credit; `status` is `passed` only for a passed check. Hidden checks of an
 /// instructor report get `hiddenChecks` visibility (default `after_published`, so students learn what they
 /// missed once grades are released). Student output is shown as plain text (`output_format: text`), with
-/// ANSI sequences and control characters removed; `stdout_visibility` is `hidden`.
+/// ANSI sequences, control and bidirectional characters removed; `stdout_visibility` is `hidden`.
 public enum GradescopeReport {
     /// When students may see a hidden check's result.
     public enum HiddenVisibility: String, Sendable, CaseIterable {
@@ -60,7 +60,9 @@ public enum GradescopeReport {
     ) -> String {
         var tests: [Test] = []
         for (exerciseIndex, exercise) in report.exerciseOrder.enumerated() {
-            let results = report.results.filter { $0.exercise == exercise }
+            // Checks that do not apply to this kind of submission are left out: Gradescope would show them as
+            // failed tests at 0/0.
+            let results = report.results.filter { $0.exercise == exercise && !$0.isNotApplicable }
             for (checkIndex, r) in results.enumerated() {
                 var output: String
                 switch r.outcome {

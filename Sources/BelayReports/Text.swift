@@ -91,8 +91,9 @@ public enum ReportText {
         return out
     }
 
-    /// Removes ANSI sequences and replaces control characters other than newline and tab with visible
-    /// escapes, so untrusted text cannot move the cursor, recolour or clear a terminal.
+    /// Removes ANSI sequences and replaces control characters other than newline and tab, and bidirectional
+    /// controls, with visible escapes, so untrusted text cannot move the cursor, recolour or clear a terminal, or
+    /// make a reader see it in another order.
     /// - Complexity: O(n).
     public static func terminalSafe(_ text: String) -> String {
         var out = ""
@@ -101,6 +102,8 @@ public enum ReportText {
             case 0x9, 0xA: out.unicodeScalars.append(scalar)
             case 0xD: continue
             case 0x0...0x1F, 0x7F...0x9F, 0x2028, 0x2029: out += visibleEscape(scalar)
+            // Bidirectional controls (U+202E "right-to-left override" and kin) reorder what a reader sees.
+            case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: out += visibleEscape(scalar)
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -3,18 +3,18 @@ import BelayReports
 import Foundation
 import Testing
 
+/// The Jenkins junit-10 schema, committed beside these tests (see `Schemas/README.md`).
+let jenkinsSchema = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Schemas/jenkins-junit-10.xsd")
+
 /// Validates XML against the Jenkins junit-10 schema with xmllint; returns xmllint's stderr on failure.
 func schemaErrors(_ xml: String) throws -> String? {
-    let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("../shared/schemas/jenkins-junit-10.xsd").standardizedFileURL
-    let fallback = URL(fileURLWithPath: "/work/shared/schemas/jenkins-junit-10.xsd")
-    let xsd = FileManager.default.fileExists(atPath: schema.path) ? schema : fallback
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("belay-junit-\(UUID().uuidString).xml")
     defer { try? FileManager.default.removeItem(at: file) }
     try Data(xml.utf8).write(to: file)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["xmllint", "--noout", "--schema", xsd.path, file.path]
+    process.arguments = ["xmllint", "--noout", "--schema", jenkinsSchema.path, file.path]
     let err = Pipe()
     process.standardError = err
     process.standardOutput = Pipe()
@@ -24,11 +24,10 @@ func schemaErrors(_ xml: String) throws -> String? {
     return process.terminationStatus == 0 ? nil : String(decoding: stderr, as: UTF8.self)
 }
 
-let schemaAvailable = FileManager.default.fileExists(atPath: "/work/shared/schemas/jenkins-junit-10.xsd")
-    || FileManager.default.fileExists(
-        atPath: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("../shared/schemas/jenkins-junit-10.xsd")
-            .standardizedFileURL.path)
+/// Whether xmllint can run here; CI installs it (`scripts/setup`), and `BELAY_REQUIRE_PYTHON=1` (set by
+/// `.ci/run`, which requires every cross-check tool) makes its absence a failure rather than a skip.
+let schemaAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/xmllint")
+    || ProcessInfo.processInfo.environment["BELAY_REQUIRE_PYTHON"] == "1"
 
 /// A report with every outcome and hostile student text.
 func hostileReport() -> GradeReport {
@@ -129,6 +128,13 @@ func count(_ needle: String, in text: String) -> Int { text.components(separated
         #expect(ReportText.truncated("short", maxBytes: 10) == "short")
     }
 
+    @Test func bidirectionalControlsAreMadeVisible() {
+        // "txt.exe" shown as "exe.txt" by a right-to-left override, and an isolate pair.
+        let text = ReportText.terminalSafe("name\u{202E}txt.exe \u{2066}x\u{2069} \u{200F}")
+        #expect(text == "name\\u{202E}txt.exe \\u{2066}x\\u{2069} \\u{200F}")
+        #expect(!text.unicodeScalars.contains { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) })
+    }
+
     @Test func ansiAndControlsAreRemovedForTerminals() {
         #expect(ReportText.strippingANSI("a\u{1B}[1;31mb\u{1B}[0mc\u{1B}]0;title\u{7}d") == "abcd")
         #expect(ReportText.terminalSafe("x\u{1B}[2Jy\u{8}z\r") == "xy\\u{8}z")
@@ -188,6 +194,20 @@ func count(_ needle: String, in text: String) -> Int { text.components(separated
         #expect(tests[3]["visibility"] as? String == "after_published")
         #expect(tests[3]["output"] as? String == "Not run: prerequisite 'ex1.accuracy' (accuracy) did not pass (error)")
         #expect(!text.contains("\\u001b"))  // no ANSI escapes reach Gradescope
+    }
+
+    @Test func gradescopeLeavesOutChecksThatDoNotApply() throws {
+        var report = hostileReport()
+        report.results[4].outcome = .skipped
+        report.results[4].pointsPossible = 0
+        report.results[4].flags = [Verdict.notApplicableFlag]
+        report.results[4].message = "not applicable: only for Swift modules"
+        let text = GradescopeReport.render(report, reproducible: true)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let tests = try #require(json["tests"] as? [[String: Any]])
+        #expect(tests.count == 4)
+        #expect(!text.contains("ex1.wrong"))
+        #expect(tests.map { $0["number"] as? String } == ["1.1", "1.2", "2.1", "2.2"])
     }
 
     @Test func jsonReportRoundTripsAndIsStable() throws {
