@@ -67,8 +67,8 @@ import Testing
         #expect(ClusterStats(labels: [7, -1, 7, 3, -1, 9]) == c.stats)
     }
 
-    @Test func matchesSciPyConnectedComponents() throws {
-        guard Reference.isAvailable else { return }
+    @Test(.enabled(if: Reference.isAvailable, "needs NumPy, SciPy, scikit-learn, h5py and openpyxl (CI requires them)"))
+    func matchesSciPyConnectedComponents() throws {
         let m = Fixtures.clusteredEmbeddings(count: 300, dimension: 20, groups: 40, noise: 0.5, seed: 3)
         let s = cosineSimilarityMatrix(m)
         let thresholds: [Float] = [0.5, 0.8, 0.9]
@@ -119,8 +119,8 @@ import Testing
 @Suite struct RealEmbeddingClusterTests {
     /// The dataset README's cluster figures for the 1654 labelled proteins (mean-centred UniRep-256 vectors):
     /// t = 0.80: 129 clusters, largest 1510; t = 0.90: 794 clusters, largest 301, 719 singletons.
-    @Test func reproducesTheDatasetREADMEClusterCounts() throws {
-        guard Reference.isAvailable else { return }
+    @Test(.enabled(if: Reference.isAvailable, "needs NumPy, SciPy, scikit-learn, h5py and openpyxl (CI requires them)"))
+    func reproducesTheDatasetREADMEClusterCounts() throws {
         let folder = URL(fileURLWithPath: Reference.datasetXLSX).deletingLastPathComponent().path
         let out = try Reference.run("""
             import sys, gzip, io, h5py, openpyxl, numpy as np

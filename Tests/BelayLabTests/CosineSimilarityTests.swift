@@ -29,8 +29,8 @@ import Testing
         #expect(cosineSimilarity([1, 2], [-2, -4]) == -1)
     }
 
-    @Test func matchesScikitLearn() throws {
-        guard Reference.isAvailable else { return }
+    @Test(.enabled(if: Reference.isAvailable, "needs NumPy, SciPy, scikit-learn, h5py and openpyxl (CI requires them)"))
+    func matchesScikitLearn() throws {
         let m = Fixtures.clusteredEmbeddings(count: 60, dimension: 24, groups: 5, noise: 0.8, seed: 11)
         let out = try Reference.run("""
             import sys, numpy as np

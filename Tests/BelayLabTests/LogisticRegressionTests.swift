@@ -96,21 +96,21 @@ import Testing
         #expect(worst < 1e-3, "largest probability difference \(worst)")
     }
 
-    @Test func matchesScikitLearnOnSyntheticThreeClassData() throws {
-        guard Reference.isAvailable else { return }
+    @Test(.enabled(if: Reference.isAvailable, "needs NumPy, SciPy, scikit-learn, h5py and openpyxl (CI requires them)"))
+    func matchesScikitLearnOnSyntheticThreeClassData() throws {
         let (x, y) = Fixtures.blobs(rows: 400, columns: 6, seed: 13, spread: 2.5)
         try compareWithScikitLearn(x: x, y: y, columns: 6, classCount: 3, seed: 0)
     }
 
-    @Test func matchesScikitLearnOnBinaryData() throws {
-        guard Reference.isAvailable else { return }
+    @Test(.enabled(if: Reference.isAvailable, "needs NumPy, SciPy, scikit-learn, h5py and openpyxl (CI requires them)"))
+    func matchesScikitLearnOnBinaryData() throws {
         let (x, y3) = Fixtures.blobs(rows: 250, columns: 5, seed: 17, spread: 2.5)
         try compareWithScikitLearn(x: x, y: y3.map { $0 == 2 ? 1 : $0 }, columns: 5, classCount: 2, seed: 3)
     }
 
     /// The route's Exercise 0 data: 21 composition features of the 1654 labelled H37Rv proteins.
-    @Test func matchesScikitLearnOnTheRealCompositionFeatures() throws {
-        guard Reference.isAvailable else { return }
+    @Test(.enabled(if: Reference.isAvailable, "needs NumPy, SciPy, scikit-learn, h5py and openpyxl (CI requires them)"))
+    func matchesScikitLearnOnTheRealCompositionFeatures() throws {
         let out = try Reference.run("""
             import sys, openpyxl
             ws = openpyxl.load_workbook(sys.stdin.readline().strip(), read_only=True).active

@@ -41,8 +41,8 @@ import Testing
         #expect(!samePartition([0], [0, 0]))
     }
 
-    @Test func matchesScikitLearnOnRandomLabellings() throws {
-        guard Reference.isAvailable else { return }
+    @Test(.enabled(if: Reference.isAvailable, "needs NumPy, SciPy, scikit-learn, h5py and openpyxl (CI requires them)"))
+    func matchesScikitLearnOnRandomLabellings() throws {
         var input = ""
         var cases: [([Int], [Int])] = []
         for seed in 0..<12 {

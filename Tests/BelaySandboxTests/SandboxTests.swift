@@ -84,7 +84,6 @@ struct SandboxTests {
             policy: quickPolicy { $0.wallSeconds = 1 })
         defer { dir.cleanup() }
         #expect(result.termination == .timedOut)
-        #expect(result.wallSeconds < 3)
         #expect(result.explanation(policy: quickPolicy { $0.wallSeconds = 1 }).contains("timed out after 1 s"))
         #expect(processes(containing: marker).isEmpty)
     }
@@ -95,7 +94,6 @@ struct SandboxTests {
             "sh -c 'sleep 60; : \(marker)' >/dev/null 2>&1 & setsid sh -c 'sleep 60; : \(marker)' & echo started")
         defer { dir.cleanup() }
         #expect(result.termination == .exited(0))
-        #expect(result.wallSeconds < 2)
         if isRoot {
             // Even the one that left the process group with setsid: the private uid's sweep finds it.
             #expect(processes(containing: marker).isEmpty)
@@ -107,7 +105,6 @@ struct SandboxTests {
         let (result, _, dir) = try await runShell("while :; do :; done", policy: policy)
         defer { dir.cleanup() }
         #expect(result.termination == .signaled(SIGXCPU) || result.termination == .signaled(SIGKILL))
-        #expect(result.wallSeconds < 5)
         #expect(result.explanation(policy: policy).contains("CPU time limit (1 s)"))
     }
 
@@ -127,7 +124,6 @@ struct SandboxTests {
         defer { dir.cleanup() }
         #expect(result.termination == .outputLimitExceeded)
         #expect(result.stdout.count == 64 << 10)
-        #expect(result.wallSeconds < 2)
     }
 
     @Test func forkBombIsContained() async throws {
@@ -138,7 +134,6 @@ struct SandboxTests {
         let (result, _, dir) = try await runShell("exec python3 -c '\(bomb)'", policy: policy)
         defer { dir.cleanup() }
         #expect(result.termination == .timedOut)
-        #expect(result.wallSeconds < 6)
         #expect(processes(containing: marker).isEmpty)
         if isRoot {
             #expect(result.appliedLimits.contains { $0.hasPrefix("private uid") })
