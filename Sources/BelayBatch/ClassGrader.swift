@@ -1,3 +1,4 @@
+import BelayChecksum
 public import BelayGrading
 import BelayReports
 public import Foundation
@@ -13,6 +14,12 @@ public import Foundation
 /// result, a submission over the time limit is a `timeout` result. A student whose submission hash,
 /// rubric hash and belay version are unchanged since the last run is not regraded (unless `force`).
 /// Output order is by student name, whatever order grading finished in.
+///
+/// A run killed at any point (even `kill -9`) loses nothing: every file is written with ``AtomicFile`` (a
+/// temporary file renamed into place), a student's cache entry is removed before their reports are rewritten and
+/// written last, and it records the SHA-256 of each report, so a rerun regrades exactly the students whose
+/// reports are not all complete and current, takes the others from the cache, and deletes the temporary files
+/// the killed run left.
 public struct ClassGrader: Sendable {
     /// The route's grader.
     public let grader: any SubmissionGrader
@@ -80,16 +87,31 @@ public struct ClassGrader: Sendable {
         return byName.values.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 
-    /// What `.belay-cache.json` records.
+    /// What `.belay-cache.json` records: the key a rerun must match, the result, and the fingerprint of every
+    /// report the entry vouches for.
     struct CacheEntry: Codable, Equatable {
+        /// Entries of another layout (older Belay versions) are ignored.
+        static let currentFormat = 2
+        var format = currentFormat
         var submissionSHA: String
         var rubricSHA: String
         var belayVersion: String
+        /// Reports written with zero durations or real ones: a rerun with the other setting regrades.
+        var reproducible: Bool
         var status: StudentResult.Status
         var message: String
+        /// SHA-256 of each file in ``ClassGrader/reportFiles``, by name.
+        var files: [String: String] = [:]
+
+        func hasSameKey(as other: CacheEntry) -> Bool {
+            format == other.format && submissionSHA == other.submissionSHA && rubricSHA == other.rubricSHA
+                && belayVersion == other.belayVersion && reproducible == other.reproducible
+        }
     }
 
     static let cacheFile = ".belay-cache.json"
+    /// A student's reports, in the order they are written (the cache entry comes after all of them).
+    static let reportFiles = ["junit.xml", "report.txt", "report.json", "results.json"]
 
     /// Grades the class.
     ///
@@ -115,6 +137,12 @@ public struct ClassGrader: Sendable {
         } catch {
             throw BatchError(path: outDirectory.path, message: "cannot create the output folder (\(error.localizedDescription))")
         }
+        // What a killed run left half-written: never read (see `validCache`), deleted here.
+        AtomicFile.removeLeftovers(in: outDirectory)
+        for submission in all {
+            AtomicFile.removeLeftovers(in: outDirectory.appendingPathComponent(submission.name, isDirectory: true))
+        }
+        Self.removeStaleScratch()
         let toGrade = all.filter { only == nil || $0.name == only }
         var results: [String: StudentResult] = [:]
         var reports: [String: GradeReport] = [:]
@@ -197,7 +225,7 @@ public struct ClassGrader: Sendable {
         do {
             if submission.isArchive {
                 let temp = FileManager.default.temporaryDirectory
-                    .appendingPathComponent("belay-batch-\(UUID().uuidString)", isDirectory: true)
+                    .appendingPathComponent(Self.scratchPrefix + "\(getpid())-\(UUID().uuidString)", isDirectory: true)
                 try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
                 scratch = temp
                 root = try SubmissionArchive.extract(submission.url, to: temp, limits: zipLimits)
@@ -215,8 +243,8 @@ public struct ClassGrader: Sendable {
 
         // 2. Unchanged since last time?
         let key = CacheEntry(
-            submissionSHA: submissionSHA, rubricSHA: rubricSHA, belayVersion: belayVersion, status: .graded,
-            message: "")
+            submissionSHA: submissionSHA, rubricSHA: rubricSHA, belayVersion: belayVersion, reproducible: reproducible,
+            status: .graded, message: "")
         if !force, let cached = cachedResult(matching: key, name: submission.name, studentOut: studentOut) {
             return Graded(result: cached.result, report: cached.report, cached: true)
         }
@@ -251,26 +279,36 @@ public struct ClassGrader: Sendable {
     }
 
     private func cachedResult(matching key: CacheEntry, name: String, studentOut: URL) -> Graded? {
-        guard let data = try? Data(contentsOf: studentOut.appendingPathComponent(Self.cacheFile)),
-            let entry = try? JSONDecoder().decode(CacheEntry.self, from: data),
-            entry.submissionSHA == key.submissionSHA, entry.rubricSHA == key.rubricSHA,
-            entry.belayVersion == key.belayVersion,
-            let reportData = try? Data(contentsOf: studentOut.appendingPathComponent("report.json")),
-            let report = try? JSONReport.decode(reportData)
-        else { return nil }
+        guard let (entry, report) = Self.validCache(in: studentOut), entry.hasSameKey(as: key) else { return nil }
         let result = StudentResult(
             name: name, status: entry.status, report: entry.status == .graded ? report : nil, message: entry.message)
         return Graded(result: result, report: report, cached: true)
     }
 
+    /// The cache entry in `studentOut` and the report it vouches for, or `nil` unless the entry is a whole JSON
+    /// document of the current format and every report file holds exactly the bytes the entry's hashes say.
+    /// A report that is missing, truncated, from an interrupted rewrite or edited by hand is thus never taken as
+    /// done: the student is regraded.
+    static func validCache(in studentOut: URL) -> (entry: CacheEntry, report: GradeReport)? {
+        guard let data = try? Data(contentsOf: studentOut.appendingPathComponent(cacheFile)),
+            let entry = try? JSONDecoder().decode(CacheEntry.self, from: data),
+            entry.format == CacheEntry.currentFormat, Set(entry.files.keys) == Set(reportFiles)
+        else { return nil }
+        var reportJSON: Data?
+        for file in reportFiles {
+            guard let bytes = try? Data(contentsOf: studentOut.appendingPathComponent(file)),
+                SHA256.hex(bytes) == entry.files[file]
+            else { return nil }
+            if file == "report.json" { reportJSON = bytes }
+        }
+        guard let reportJSON, let report = try? JSONReport.decode(reportJSON) else { return nil }
+        return (entry, report)
+    }
+
     /// A student's last result from disk (for `only` runs).
     private func loadCached(_ name: String, outDirectory: URL) -> (result: StudentResult, report: GradeReport) {
         let studentOut = outDirectory.appendingPathComponent(name, isDirectory: true)
-        if let data = try? Data(contentsOf: studentOut.appendingPathComponent(Self.cacheFile)),
-            let entry = try? JSONDecoder().decode(CacheEntry.self, from: data),
-            let reportData = try? Data(contentsOf: studentOut.appendingPathComponent("report.json")),
-            let report = try? JSONReport.decode(reportData)
-        {
+        if let (entry, report) = Self.validCache(in: studentOut) {
             return (
                 StudentResult(
                     name: name, status: entry.status, report: entry.status == .graded ? report : nil,
@@ -284,24 +322,33 @@ public struct ClassGrader: Sendable {
 
     /// Writes a student's four reports and cache entry. A failure to write is added to the result's message
     /// (so it reaches the progress line and the gradebook) rather than stopping the batch.
+    ///
+    /// Order matters for a run killed half-way: the old cache entry goes first, then each report is replaced
+    /// atomically, and the new entry, holding the reports' hashes, is written last. Until it exists the student
+    /// counts as not graded.
     private func store(_ result: inout StudentResult, report: GradeReport, cache: CacheEntry?, in studentOut: URL) {
         do {
             try FileManager.default.createDirectory(at: studentOut, withIntermediateDirectories: true)
-            try write(JUnitReport.render(report, reproducible: reproducible), to: studentOut.appendingPathComponent("junit.xml"))
-            try write(TerminalReport.render(report, color: false), to: studentOut.appendingPathComponent("report.txt"))
-            try write(JSONReport.render(report, reproducible: reproducible), to: studentOut.appendingPathComponent("report.json"))
-            try write(
-                GradescopeReport.render(report, reproducible: reproducible),
-                to: studentOut.appendingPathComponent("results.json"))
             let cacheURL = studentOut.appendingPathComponent(Self.cacheFile)
+            if unlink(cacheURL.path) != 0, errno != ENOENT {
+                throw BatchError(path: cacheURL.path, message: "cannot remove the old cache entry (\(String(cString: strerror(errno))))")
+            }
+            let rendered: [String: Data] = [
+                "junit.xml": Data(JUnitReport.render(report, reproducible: reproducible).utf8),
+                "report.txt": Data(TerminalReport.render(report, color: false).utf8),
+                "report.json": Data(JSONReport.render(report, reproducible: reproducible).utf8),
+                "results.json": Data(GradescopeReport.render(report, reproducible: reproducible).utf8),
+            ]
+            for file in Self.reportFiles {
+                try write(rendered[file]!, to: studentOut.appendingPathComponent(file))
+            }
             if var cache {
                 cache.status = result.status
                 cache.message = result.message
+                cache.files = rendered.mapValues { SHA256.hex($0) }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-                try encoder.encode(cache).write(to: cacheURL, options: .atomic)
-            } else {
-                try? FileManager.default.removeItem(at: cacheURL)
+                try write(try encoder.encode(cache), to: cacheURL)
             }
         } catch {
             result.message += " (reports not written: \(error))"
@@ -309,10 +356,33 @@ public struct ClassGrader: Sendable {
     }
 
     private func write(_ text: String, to url: URL) throws {
+        try write(Data(text.utf8), to: url)
+    }
+
+    private func write(_ data: Data, to url: URL) throws {
         do {
-            try Data(text.utf8).write(to: url, options: .atomic)
+            try AtomicFile.write(data, to: url)
         } catch {
-            throw BatchError(path: url.path, message: "cannot write (\(error.localizedDescription))")
+            throw BatchError(path: url.path, message: "cannot write (\(error))")
+        }
+    }
+
+    // MARK: Scratch folders
+
+    /// Archives are unpacked into `$TMPDIR/belay-batch-<pid>-<uuid>`, removed when the student is done.
+    static let scratchPrefix = "belay-batch-"
+
+    /// Removes the scratch folders of batches that were killed (their process is gone).
+    static func removeStaleScratch() {
+        let temp = FileManager.default.temporaryDirectory
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temp.path) else { return }
+        for name in names where name.hasPrefix(scratchPrefix) {
+            let rest = name.dropFirst(scratchPrefix.count)
+            // Only names this version writes (`<pid>-<uuid>`), and only when that process is gone.
+            guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid != getpid(),
+                kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            try? FileManager.default.removeItem(at: temp.appendingPathComponent(name))
         }
     }
 }

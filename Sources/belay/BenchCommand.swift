@@ -35,6 +35,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("swift-class"), help: "Also grade this many copies of the Swift solution (0 = skip).")
     var swiftClass: Int = 4
 
+    @Option(name: .customLong("kill-resume"), help: "Also kill `belay grade` with SIGKILL this many times at random moments, rerun it, and compare with an uninterrupted run (0 = skip).")
+    var killResumeTrials: Int = 20
+
+    @Option(name: .customLong("kill-resume-class"), help: "CSV submissions in the kill-and-resume class.")
+    var killResumeClass: Int = 30
+
     @Option(name: .long, help: "OpenBLAS threads for both sides.")
     var threads: Int = 1
 
@@ -76,6 +82,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if scale > 0 { try scaleRun(scratch: scratch) }
         if classSize > 0 || swiftClass > 0 { try await gradingRun(scratch: scratch) }
+        if killResumeTrials > 0 { try killResumeRun(scratch: scratch) }
     }
 
     /// Times what instructors wait for: the reference once, then a class of CSV submissions (each a variation of

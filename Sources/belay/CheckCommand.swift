@@ -83,5 +83,5 @@ struct CheckCommand: AsyncParsableCommand {
 func write(_ text: String, to path: String) throws {
     let url = URL(fileURLWithPath: path)
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(text.utf8).write(to: url, options: .atomic)
+    try AtomicFile.write(text, to: url)
 }

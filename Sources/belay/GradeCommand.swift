@@ -13,7 +13,9 @@ struct GradeCommand: AsyncParsableCommand {
             Writes OUT/<student>/junit.xml, report.txt, report.json and results.json, plus OUT/gradebook.csv,
             OUT/item-analysis.csv and a combined OUT/junit.xml. The reference is computed once for the batch.
             Students whose submission, rubric and Belay version are unchanged since the last run are not regraded
-            (use --force). A broken submission is recorded as that student's result and the batch goes on.
+            (use --force), so a run that was interrupted, even killed, picks up where it stopped: every file is
+            written to a temporary file and renamed into place, and a half-written student is graded again.
+            A broken submission is recorded as that student's result and the batch goes on.
 
             Examples:
               belay grade class/ --out grades/
