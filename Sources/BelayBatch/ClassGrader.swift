@@ -334,7 +334,7 @@ public struct ClassGrader: Sendable {
                 throw BatchError(path: cacheURL.path, message: "cannot remove the old cache entry (\(String(cString: strerror(errno))))")
             }
             let rendered: [String: Data] = [
-                "junit.xml": Data(JUnitReport.render(report, reproducible: reproducible).utf8),
+                "junit.xml": Data(JUnitReport.render(report, student: report.submissionName, reproducible: reproducible).utf8),
                 "report.txt": Data(TerminalReport.render(report, color: false).utf8),
                 "report.json": Data(JSONReport.render(report, reproducible: reproducible).utf8),
                 "results.json": Data(GradescopeReport.render(report, reproducible: reproducible).utf8),

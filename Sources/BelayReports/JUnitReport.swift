@@ -27,11 +27,15 @@ public enum JUnitReport {
 
     /// One submission's report as JUnit XML.
     ///
-    /// - Parameter reproducible: write `time="0.000"` everywhere, so identical results give identical bytes.
+    /// - Parameters:
+    ///   - student: when given (a class's per-student files), the student prefixes every suite name and
+    ///     classname as in ``renderCombined(_:name:reproducible:)``, so that per-student files uploaded together
+    ///     (GitLab merges every `reports:junit` file) keep every student's cases apart.
+    ///   - reproducible: write `time="0.000"` everywhere, so identical results give identical bytes.
     /// - Complexity: O(total text size), with every field capped.
-    public static func render(_ report: GradeReport, reproducible: Bool = false) -> String {
+    public static func render(_ report: GradeReport, student: String? = nil, reproducible: Bool = false) -> String {
         var writer = XMLWriter()
-        let all = suites(for: report, student: nil, reproducible: reproducible)
+        let all = suites(for: report, student: student, reproducible: reproducible)
         write(all, name: "belay \(report.route) \(report.submissionName)", into: &writer)
         return writer.text
     }

@@ -120,6 +120,10 @@ func makeClass(in root: URL) throws -> URL {
         let combined = try String(contentsOf: out.appendingPathComponent("junit.xml"), encoding: .utf8)
         #expect(combined.contains("classname=\"alice.route019.ex0\""))
         #expect(combined.contains("classname=\"slow.route019.submission\""))
+        // Per-student files carry the student too, so that uploading them together (GitLab) keeps every case.
+        let bobJUnit = try String(contentsOf: out.appendingPathComponent("bob/junit.xml"), encoding: .utf8)
+        #expect(bobJUnit.contains("classname=\"bob.route019.ex0\""))
+        #expect(bobJUnit.contains("<testsuite name=\"bob: route019.ex0"))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("item-analysis.csv").path))
         let bobReport = try JSONReport.decode(Data(contentsOf: out.appendingPathComponent("bob/report.json")))
         #expect(bobReport.property("belay.rubric.sha256") == "r1")
