@@ -24,6 +24,8 @@ public struct CheckResult: Sendable, Codable, Equatable {
     public var flags: [String]
     /// Wall-clock seconds the check took.
     public var durationSeconds: Double
+    /// The submission file the check read (the rubric's `artifact`), when it read one.
+    public var artifact: String?
 
     /// Creates a result.
     public init(

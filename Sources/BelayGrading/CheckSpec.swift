@@ -33,6 +33,8 @@ public struct CheckSpec: Sendable {
     public var params: [String: RubricValue]
     /// 1-based line of the check in the rubric (0 for checks built in code).
     public var line: Int
+    /// The submission file the check reads (`features.csv`), when it reads one: CI annotations point at it.
+    public var artifact: String?
 
     var file: String
     var paramLines: [String: Int]

@@ -49,6 +49,7 @@ public struct Engine<Context: Sendable>: Sendable {
             var result = CheckResult(
                 id: spec.id, title: spec.title, exercise: spec.exercise, outcome: .skipped, pointsEarned: 0,
                 pointsPossible: spec.points, message: "", visibility: spec.visibility)
+            result.artifact = spec.artifact
             if let blocker = spec.requires.first(where: { notApplicable.contains($0) }) {
                 // A check that builds on one that does not apply does not apply either.
                 result.pointsPossible = 0

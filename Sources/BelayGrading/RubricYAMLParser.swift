@@ -59,7 +59,7 @@ struct RubricYAMLParser {
         let id = try string(required("id", entries, node, "a check"), "check id")
         let what = "check '\(id)'"
         try checkKeys(
-            entries, allowed: ["id", "title", "exercise", "points", "visibility", "requires", "params"], in: what)
+            entries, allowed: ["id", "title", "exercise", "points", "visibility", "requires", "params", "artifact"], in: what)
         let title = try string(required("title", entries, node, what), "\(what) title")
         let exercise = try string(required("exercise", entries, node, what), "\(what) exercise")
         let pointsNode = try required("points", entries, node, what)
@@ -94,6 +94,7 @@ struct RubricYAMLParser {
             params: params, line: line(node))
         spec.file = file
         spec.paramLines = paramLines
+        if let a = find("artifact", entries) { spec.artifact = try string(a, "\(what) artifact") }
         return spec
     }
 

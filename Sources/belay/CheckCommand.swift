@@ -76,6 +76,21 @@ struct CheckCommand: AsyncParsableCommand {
             printError("cannot write a report: \(error)")
             throw Exit.internalError
         }
+        // In GitHub Actions: an annotation per check that did not pass, and the report as the step's summary.
+        let environment = ProcessInfo.processInfo.environment
+        if environment["GITHUB_ACTIONS"] == "true" {
+            for line in GitHubReport.annotations(report, submissionPath: submission) { print(line) }
+            if let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+                do {
+                    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: summary))
+                    defer { try? handle.close() }
+                    try handle.seekToEnd()
+                    try handle.write(contentsOf: Data(GitHubReport.stepSummary(report).utf8))
+                } catch {
+                    printError("cannot append to $GITHUB_STEP_SUMMARY (\(summary)): \(error)")
+                }
+            }
+        }
         if !report.allPassed { throw Exit.checksFailed }
     }
 }

@@ -62,6 +62,31 @@ struct CLITests {
         #expect(!run.stdout.contains("\u{1B}["), "no colour when NO_COLOR is set / not a terminal")
     }
 
+    /// In GitHub Actions, `check` writes an annotation per failing check that names the check and its file, and
+    /// appends the report to the step summary, with the student's text made harmless.
+    @Test func githubActionsGetAnnotationsAndAStepSummary() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let student = try Self.solutionCopy(in: directory)
+        try Data("name,value\nleakage_accuracy,NaN\n".utf8).write(to: student.appendingPathComponent("metrics.csv"))
+        try Data("## Q1\nsee | this \u{202E}txt.exe <script>\n".utf8).write(to: student.appendingPathComponent("reflection.md"))
+        let summary = directory.file("summary.md")
+        try Data("earlier step\n".utf8).write(to: summary)
+        let run = try Self.belay(
+            ["check", student.path], environment: ["GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary.path])
+        #expect(run.status == 1)
+        let annotations = run.stdout.split(separator: "\n").filter { $0.hasPrefix("::error ") }
+        #expect(annotations.contains { $0.contains("file=\(student.path)/metrics.csv,title=ex3.metrics.readable") }, "\(annotations)")
+        #expect(annotations.contains { $0.contains("file=\(student.path)/reflection.md,title=ex4.") }, "\(annotations)")
+        #expect(!annotations.contains { $0.contains("ex0.") }, "a passing check was annotated")
+        #expect(annotations.allSatisfy { !$0.dropFirst(2).contains("\u{202E}") })
+        let text = try String(contentsOf: summary, encoding: .utf8)
+        #expect(text.hasPrefix("earlier step\n## Belay: The Leaky Pipeline, student"))
+        #expect(text.contains("| ❌ | `ex3.metrics.readable`"))
+        #expect(text.contains("| ✅ | `ex0.features.readable`"))
+        #expect(!text.contains("<script>") && !text.contains("\u{202E}"))
+    }
+
     @Test func brokenSubmissionExitsOneWithValidReproducibleReports() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
