@@ -48,7 +48,11 @@ except Exception as error:  # noqa: BLE001
 km = KernelManager(kernel_name="python3", transport="ipc")
 client = NotebookClient(
     nb, km=km, timeout=int(cell_timeout), interrupt_on_timeout=True, allow_errors=True, kernel_name="python3",
-    resources={"metadata": {"path": "."}}, startup_timeout=120, record_timing=False)
+    resources={"metadata": {"path": "."}}, startup_timeout=120, record_timing=False,
+    # ipykernel may not stop a busy loop on interrupt: the timed-out cell then ends with this error, and the
+    # notebook stops there (the kernel is still busy).
+    error_on_timeout={"ename": "CellTimeoutError", "evalue": f"the cell ran longer than the per-cell limit",
+                      "traceback": ["Belay stopped waiting for this cell: it ran longer than the per-cell limit."]})
 
 
 def run_code(source):
@@ -62,6 +66,55 @@ def run_code(source):
     return cell
 
 
+CURRENT = {"cell": None}
+
+
+def watchdog():
+    # nbclient can wait for ever on a kernel that was killed outright (os.kill(os.getpid(), 9)), and a cell that
+    # ignores interrupts outlives its timeout: the watchdog ends the run with what it has.
+    import threading
+
+    def watch():
+        while True:
+            time.sleep(1.0)
+            dead = False
+            try:
+                dead = km.has_kernel and not km.is_alive()
+            except Exception:  # noqa: BLE001
+                dead = True
+            over = time.monotonic() - START > budget + 45
+            began = CURRENT.get("began")
+            cell_over = CURRENT["cell"] is not None and began is not None and time.monotonic() - began > cell_timeout + 5
+            if dead or over or cell_over:
+                if dead:
+                    RUN["kernel_died"] = CURRENT["cell"] or 0
+                    RUN["message"] = f"the kernel died in cell {CURRENT['cell']}" if CURRENT["cell"] else "the kernel died"
+                elif cell_over:
+                    RUN["stopped_at"] = CURRENT["cell"]
+                    RUN["cells"].append({"cell": CURRENT["cell"], "seconds": round(time.monotonic() - began, 3), "timed_out": True})
+                    RUN["message"] = (f"cell {CURRENT['cell']} reached the per-cell time limit ({int(cell_timeout)} s) and did not "
+                                      "stop when interrupted; the cells after it were not run")
+                else:
+                    RUN["stopped_at"] = CURRENT["cell"]
+                    RUN["message"] = f"cell {CURRENT['cell']} did not stop when interrupted; the notebook's time limit ({int(budget)} s) ended it"
+                try:
+                    nbformat.write(nb, "belay_executed.ipynb")
+                except Exception:  # noqa: BLE001
+                    pass
+                try:
+                    km.shutdown_kernel(now=True)
+                except Exception:  # noqa: BLE001
+                    pass
+                RUN["seconds"] = round(time.monotonic() - START, 3)
+                with open("belay_run.json.tmp", "w") as f:
+                    json.dump(RUN, f)
+                os.replace("belay_run.json.tmp", "belay_run.json")
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+watchdog()
 try:
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
@@ -75,6 +128,8 @@ try:
             client.timeout = int(max(5, min(cell_timeout, left)))
             began = time.monotonic()
             entry = {"cell": index + 1, "seconds": 0.0, "timed_out": False}
+            CURRENT["cell"] = index + 1
+            CURRENT["began"] = time.monotonic()
             try:
                 client.execute_cell(cell, index)
             except CellTimeoutError:
@@ -89,7 +144,12 @@ try:
             if entry["seconds"] >= client.timeout - 0.5:
                 entry["timed_out"] = True
             RUN["cells"].append(entry)
-        if RUN["kernel_died"] is None:
+            if entry["timed_out"]:
+                RUN["stopped_at"] = index + 1
+                RUN["message"] = f"cell {index + 1} reached the per-cell time limit ({client.timeout} s); the cells after it were not run"
+                break
+        CURRENT["cell"] = None
+        if RUN["kernel_died"] is None and RUN["stopped_at"] is None:
             client.timeout = 120
             try:
                 with open("belay_find.py") as f:
