@@ -21,6 +21,10 @@ public enum TerminalReport {
         if let notes = report.property("sandbox.notes") {
             lines += wrap("Sandbox: " + safe(notes), width: width, limit: 4)
         }
+        if let found = report.property("notebook.found"), !found.isEmpty {
+            lines.append("Found in the notebook's kernel:")
+            for line in found.split(separator: "\n").prefix(8) { lines += wrap("  " + safe(String(line)), width: width, limit: 2) }
+        }
         for exercise in report.exerciseOrder {
             let results = report.results.filter { $0.exercise == exercise }
             // An exercise that does not apply at all (notebook checks without a notebook) is one line.

@@ -108,8 +108,11 @@ extension Route019Checks {
         return out
     }
 
-    /// Whether a printed number is `value` rounded to the printed precision (at least 2 decimals are required).
+    /// Whether a printed number is `value` rounded to the printed precision (at least 2 decimals are required,
+    /// except for a value printed exactly, such as `1.0`).
     static func agrees(printed: (value: Double, decimals: Int), value: Double) -> Bool {
+        // Python prints an exact 1.0 (a perfect leakage accuracy) with one decimal, however it was rounded.
+        if printed.decimals >= 1, printed.value == value { return true }
         guard printed.decimals >= 2 else { return false }
         let unit = pow(10.0, -Double(printed.decimals))
         return abs(printed.value - value) <= unit * 0.5 + 1e-9

@@ -15,6 +15,9 @@ public struct Route019Grader: SubmissionGrader {
     public let belayVersion: String
     /// Grades Swift packages (or says why this machine cannot).
     public let swiftModules: Result<any SwiftModuleGrading, any Error>
+    /// How handed-in notebooks are run (a notebook alone, or a folder with a notebook and no CSV files); nil to
+    /// grade notebooks from the outputs saved in them.
+    public var notebookRun: NotebookRunOptions?
 
     public init(
         reference: Route019Reference, rubric: Rubric, audience: Audience, belayVersion: String,
@@ -61,6 +64,10 @@ public struct Route019Grader: SubmissionGrader {
             case .failure(let error):
                 return ungradable(name, "this machine cannot grade Swift packages: \(error)")
             }
+        } else if let options = notebookRun, let notebook = Route019Submission.notebookToRun(directory) {
+            submission = await Route019Submission.runningNotebook(at: notebook, name: name, reference: reference, options: options)
+        } else if Route019Submission.notebookToRun(directory) == directory {
+            submission = Route019Submission.loadSingleNotebook(directory, name: name)
         } else {
             submission = Route019Submission.load(directory: directory, name: name)
         }
@@ -88,9 +95,35 @@ public struct Route019Grader: SubmissionGrader {
             Property("reference.threshold", Route019Reference.format(Double(reference.threshold))),
         ]
         if let limits = submission.sandboxNotes { properties.append(Property("sandbox.notes", limits)) }
+        if let findings = submission.notebookFindings {
+            properties.append(
+                Property("notebook.found", findings.sources.map { "\($0.artefact) <- \($0.source)" }.joined(separator: "\n")))
+            if let kept = findings.keptIn { properties.append(Property("notebook.executed", kept.path)) }
+        }
         let report = await Route019Checks.engine.run(
             rubric: rubric, context: context, audience: audience, submissionName: submission.name, properties: properties)
+        if let findings = submission.notebookFindings { return Self.explainingNotebook(report, findings) }
         return submission.kind == "swift" ? Self.speakingSwift(report) : report
+    }
+
+    /// The same report with, under each failing check about a figure the notebook search could not settle
+    /// (`metrics.csv`'s rows), what was looked for.
+    static func explainingNotebook(_ report: GradeReport, _ findings: NotebookFindings) -> GradeReport {
+        var report = report
+        let metricProblems = findings.problems.filter { $0.artefact.hasPrefix("metrics.csv:") }
+        guard !metricProblems.isEmpty else { return report }
+        report.results = report.results.map { result in
+            var r = result
+            guard r.outcome != .passed else { return r }
+            for problem in metricProblems {
+                let metric = String(problem.artefact.dropFirst("metrics.csv:".count))
+                if r.message.contains(metric) || r.details.contains(metric) {
+                    r.details += (r.details.isEmpty ? "" : "\n") + "In the notebook's kernel, \(metric) is \(problem.message)"
+                }
+            }
+            return r
+        }
+        return report
     }
 
     /// The CSV contract's file names, as a Swift module produces the same artefacts.

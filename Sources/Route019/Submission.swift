@@ -162,6 +162,8 @@ public struct Route019Submission: Sendable {
     public var sandboxNotes: String? = nil
     /// The Swift module's answers to crafted edge cases (Swift route only).
     public var swiftProbes: SwiftProbes? = nil
+    /// How a handed-in notebook was run and where its work was found (notebook runs only).
+    public var notebookFindings: NotebookFindings? = nil
 
     /// Metric names the contract requires.
     public static let requiredMetrics = [

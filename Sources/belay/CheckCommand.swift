@@ -48,7 +48,7 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: grading.rubric)
         print(setup.reference.dataset.summary + "\n")
-        let grader = setup.grader(audience: instructor ? .instructor : .student)
+        let grader = setup.grader(audience: instructor ? .instructor : .student, grading: grading)
         let name = url.deletingPathExtension().lastPathComponent
         let report: GradeReport
         if url.pathExtension.lowercased() == "zip" {

@@ -57,7 +57,11 @@ struct GradeCommand: AsyncParsableCommand {
         let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: grading.rubric)
         // The same summary as `check`: a misread dataset shows here before anyone is graded against it.
         print(setup.reference.dataset.summary + "\n")
-        let grader = setup.grader(audience: .instructor)
+        // A notebook's own limit stays inside the student's grading timeout, with room for the checks.
+        let grader = setup.grader(
+            audience: .instructor, grading: grading,
+            notebookRun: NotebookRunOptions(
+                notebookSeconds: max(30, min(600, timeout - 90)), keepIn: URL(fileURLWithPath: out)))
         let classGrader = ClassGrader(
             grader: grader, rubricSHA: setup.rubric.sha256 + setup.reference.dataset.sha256, belayVersion: belayVersion,
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: timeout,

@@ -29,9 +29,15 @@ struct GradingSetup {
         return GradingSetup(rubric: rubric, reference: try makeReference(dataset, options: options))
     }
 
-    func grader(audience: Audience) -> Route019Grader {
-        Route019Grader(
+    func grader(audience: Audience, grading: GradingOptions? = nil, notebookRun: NotebookRunOptions = .init()) -> Route019Grader {
+        var grader = Route019Grader(
             reference: reference, rubric: rubric, audience: audience, belayVersion: belayVersion,
             swiftModules: SwiftRoute.grading())
+        if let grading, !grading.noRunNotebooks {
+            var options = notebookRun
+            options.python = grading.python
+            grader.notebookRun = options
+        }
+        return grader
     }
 }

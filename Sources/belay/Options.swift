@@ -78,6 +78,12 @@ struct GradingOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Byte-identical reports for identical input: no timestamps, durations written as zero.")
     var reproducible = false
+
+    @Option(name: .long, help: "Python that runs handed-in notebooks (needs nbclient and ipykernel). Default: python3 on PATH.")
+    var python: String?
+
+    @Flag(name: .customLong("no-run-notebooks"), help: "Grade notebooks from the outputs saved in them instead of running them.")
+    var noRunNotebooks = false
 }
 
 /// The route's reference run on `dataset`, or a usage error (exit 64) when the dataset's labels cannot serve as a
