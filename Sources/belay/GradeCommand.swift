@@ -24,8 +24,8 @@ struct GradeCommand: AsyncParsableCommand {
             Sharding (one class over several machines, e.g. a Slurm job array; see recipes/):
               belay grade class/ --out shard-3/ --shard 3/4 --reproducible
               belay gradebook merge shard-1/ shard-2/ shard-3/ shard-4/ --out grades/ --reproducible
-            A student belongs to shard K of N when the first 8 bytes of the SHA-256 of their UTF-8 name, read as a
-            big-endian integer, are K-1 mod N: every machine computes the same parts. The shard's folder holds its
+            A student belongs to shard K of N when the first 8 bytes of the SHA-256 of their UTF-8 name, read as a \
+            big-endian integer, are K-1 mod N: every machine computes the same parts. The shard's folder holds its \
             students' reports, class files covering just them, and belay-shard.json for the merge.
             """)
 

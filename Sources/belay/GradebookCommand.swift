@@ -15,14 +15,14 @@ struct GradebookCommand: ParsableCommand {
             commandName: "merge",
             abstract: "Join the outputs of `belay grade --shard K/N` runs into one class folder.",
             discussion: """
-                Writes OUT/gradebook.csv, OUT/item-analysis.csv and OUT/junit.xml exactly as one `belay grade` of the
-                whole class would (the same code writes them), and copies every student's folder into OUT, so OUT is
-                a complete `belay grade --out` folder. With --reproducible the three class files are byte-identical
+                Writes OUT/gradebook.csv, OUT/item-analysis.csv and OUT/junit.xml exactly as one `belay grade` of the \
+                whole class would (the same code writes them), and copies every student's folder into OUT, so OUT is \
+                a complete `belay grade --out` folder. With --reproducible the three class files are byte-identical \
                 to a single `belay grade --reproducible` run.
 
-                Refused, before anything is written (exit 64): a student in two folders, a shard missing or given
-                twice, shards of different N or class folders, and reports graded with a different rubric, data,
-                route or Belay version (belay.rubric.sha256, belay.version). Folders without belay-shard.json (whole
+                Refused, before anything is written (exit 64): a student in two folders, a shard missing or given \
+                twice, shards of different N or class folders, and reports graded with a different rubric, data, \
+                route or Belay version (belay.rubric.sha256, belay.version). Folders without belay-shard.json (whole \
                 `belay grade` outputs, e.g. one per section) can be merged too, without the shard checks.
 
                 Example:
