@@ -8,7 +8,8 @@ public import Foundation
 /// Outputs, in `OUT`:
 /// - `OUT/<student>/junit.xml`, `report.txt` (plain terminal report), `report.json`, `results.json`
 ///   (Gradescope) and `.belay-cache.json`;
-/// - `OUT/gradebook.csv`, `OUT/item-analysis.csv`, `OUT/junit.xml` (whole class).
+/// - `OUT/gradebook.csv`, `OUT/item-analysis.csv`, `OUT/junit.xml` (whole class, or the shard's students);
+/// - with a ``Shard``, `OUT/belay-shard.json` (``ShardManifest``), which ``GradebookMerge`` reads.
 ///
 /// A broken submission never stops the batch: an unsafe or corrupt archive is that student's `error`
 /// result, a submission over the time limit is a `timeout` result. A student whose submission hash,
@@ -119,18 +120,22 @@ public struct ClassGrader: Sendable {
     ///   - only: regrade just this student; the others come from their cached `report.json`
     ///     (status `error`, "not graded yet", when there is none), so the gradebook stays complete.
     ///   - force: regrade even unchanged submissions.
+    ///   - shard: grade only this part of the class (see ``Shard``); the class files then cover the shard's
+    ///     students, and `OUT/belay-shard.json` (``ShardManifest``) records the shard for `belay gradebook merge`.
     ///   - progress: called with lines like `[3/60] alice: 38/40` as students finish.
     /// - Returns: one result per student, sorted by name.
     /// - Throws: ``BatchError`` when the class folder cannot be read, `only` names no student, or outputs
     ///   cannot be written. Problems of single submissions are results, not errors.
     public func grade(
-        classDirectory: URL, outDirectory: URL, only: String? = nil, force: Bool = false,
+        classDirectory: URL, outDirectory: URL, only: String? = nil, force: Bool = false, shard: Shard? = nil,
         progress: @Sendable (String) -> Void
     ) async throws -> [StudentResult] {
-        let all = try Self.submissions(in: classDirectory)
+        let everyone = try Self.submissions(in: classDirectory)
+        let all = shard.map { shard in everyone.filter { shard.contains($0.name) } } ?? everyone
         if let only, !all.contains(where: { $0.name == only }) {
             let names = all.map(\.name).prefix(10).joined(separator: ", ")
-            throw BatchError(path: classDirectory.path, message: "no submission named '\(only)' (found: \(names))")
+            let inShard = shard.map { " in shard \($0)" } ?? ""
+            throw BatchError(path: classDirectory.path, message: "no submission named '\(only)'\(inShard) (found: \(names))")
         }
         do {
             try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true)
@@ -173,12 +178,31 @@ public struct ClassGrader: Sendable {
         }
 
         let ordered = all.compactMap { results[$0.name] }
-        try write(Gradebook.render(reports: ordered), to: outDirectory.appendingPathComponent("gradebook.csv"))
-        try write(ItemAnalysis.render(ordered), to: outDirectory.appendingPathComponent("item-analysis.csv"))
-        let combined = JUnitReport.renderCombined(
-            all.compactMap { reports[$0.name] }, name: "belay \(grader.routeID) class", reproducible: reproducible)
-        try write(combined, to: outDirectory.appendingPathComponent("junit.xml"))
+        try Self.writeClassReports(
+            ordered, reports: all.compactMap { reports[$0.name] }, route: grader.routeID, reproducible: reproducible,
+            to: outDirectory)
+        if let shard {
+            let manifest = ShardManifest(
+                shard: shard.index, of: shard.count, classSize: everyone.count,
+                classSHA256: ShardManifest.classHash(everyone.map(\.name)), route: grader.routeID,
+                rubricSHA256: rubricSHA, belayVersion: belayVersion, reproducible: reproducible,
+                students: ordered.map { ShardManifest.Student(name: $0.name, status: $0.status, message: $0.message) })
+            try Self.write(try manifest.encoded(), to: outDirectory.appendingPathComponent(ShardManifest.fileName))
+        }
         return ordered
+    }
+
+    /// Writes the class files, `gradebook.csv`, `item-analysis.csv` and the combined `junit.xml`, from the
+    /// students' results and the reports their files were rendered from (stand-ins for error and timeout
+    /// results), both sorted by name. `belay grade` and `belay gradebook merge` both write through here, so a
+    /// merge of shards cannot drift from a single run.
+    static func writeClassReports(
+        _ results: [StudentResult], reports: [GradeReport], route: String, reproducible: Bool, to outDirectory: URL
+    ) throws {
+        try write(Gradebook.render(reports: results), to: outDirectory.appendingPathComponent("gradebook.csv"))
+        try write(ItemAnalysis.render(results), to: outDirectory.appendingPathComponent("item-analysis.csv"))
+        let combined = JUnitReport.renderCombined(reports, name: "belay \(route) class", reproducible: reproducible)
+        try write(combined, to: outDirectory.appendingPathComponent("junit.xml"))
     }
 
     // MARK: One student
@@ -356,10 +380,18 @@ public struct ClassGrader: Sendable {
     }
 
     private func write(_ text: String, to url: URL) throws {
-        try write(Data(text.utf8), to: url)
+        try Self.write(Data(text.utf8), to: url)
     }
 
     private func write(_ data: Data, to url: URL) throws {
+        try Self.write(data, to: url)
+    }
+
+    static func write(_ text: String, to url: URL) throws {
+        try write(Data(text.utf8), to: url)
+    }
+
+    static func write(_ data: Data, to url: URL) throws {
         do {
             try AtomicFile.write(data, to: url)
         } catch {

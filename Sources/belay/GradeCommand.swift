@@ -20,6 +20,13 @@ struct GradeCommand: AsyncParsableCommand {
             Examples:
               belay grade class/ --out grades/
               belay grade class/ --out grades/ --only alice --force
+
+            Sharding (one class over several machines, e.g. a Slurm job array; see recipes/):
+              belay grade class/ --out shard-3/ --shard 3/4 --reproducible
+              belay gradebook merge shard-1/ shard-2/ shard-3/ shard-4/ --out grades/ --reproducible
+            A student belongs to shard K of N when the first 8 bytes of the SHA-256 of their UTF-8 name, read as a \
+            big-endian integer, are K-1 mod N: every machine computes the same parts. The shard's folder holds its \
+            students' reports, class files covering just them, and belay-shard.json for the merge.
             """)
 
     @Argument(help: "Folder with one sub-folder or .zip per student.")
@@ -43,7 +50,18 @@ struct GradeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Regrade even unchanged submissions.")
     var force = false
 
+    @Option(name: .long, help: ArgumentHelp("Grade only part K of N of the class (1-based, e.g. 3/4).", valueName: "K/N"))
+    var shard: String?
+
     func validate() throws {
+        if let shard {
+            do {
+                _ = try Shard(parsing: shard)
+            } catch {
+                throw ValidationError("--shard: \(error)")
+            }
+            if only != nil { throw ValidationError("--only and --shard cannot be combined; --only regrades one student of a whole-class folder") }
+        }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
@@ -70,12 +88,13 @@ struct GradeCommand: AsyncParsableCommand {
         do {
             results = try await classGrader.grade(
                 classDirectory: URL(fileURLWithPath: classDirectory), outDirectory: URL(fileURLWithPath: out),
-                only: only, force: force, progress: { line in print(line) })
+                only: only, force: force, shard: shard.flatMap { try? Shard(parsing: $0) }, progress: { line in print(line) })
         } catch {
             printError("grading failed: \(error)")
             throw Exit.internalError
         }
         let graded = results.filter { $0.status == .graded }.count
-        print("\n\(results.count) students: \(graded) graded, \(results.count - graded) error or timeout. Gradebook: \(out)/gradebook.csv")
+        let part = shard.map { " in shard \($0)" } ?? ""
+        print("\n\(results.count) students\(part): \(graded) graded, \(results.count - graded) error or timeout. Gradebook: \(out)/gradebook.csv")
     }
 }
