@@ -210,7 +210,11 @@ struct IgnoredParts {
             manifest.matches(of: regex).map { String($0.output.1) }
         }
         var plugins = names(/\.plugin\(\s*name:\s*"([^"]+)"/)
-        let folders = (try? FileManager.default.contentsOfDirectory(atPath: package.appendingPathComponent("Plugins").path)) ?? []
+        // Plugins/ is listed only when it is a real folder: no names from outside the package reach the notes.
+        let pluginsPath = package.appendingPathComponent("Plugins").path
+        var info = stat()
+        let isFolder = lstat(pluginsPath, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        let folders = isFolder ? (try? FileManager.default.contentsOfDirectory(atPath: pluginsPath)) ?? [] : []
         for folder in folders.sorted() where !folder.hasPrefix(".") && !plugins.contains(folder) { plugins.append(folder) }
         return IgnoredParts(
             target: located.target, otherTargets: located.otherTargets, macros: names(/\.macro\(\s*name:\s*"([^"]+)"/),
