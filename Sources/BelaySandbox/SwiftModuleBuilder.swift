@@ -100,8 +100,10 @@ public actor SwiftModuleBuilder {
         let located: StudentSources
         switch StudentSources.locate(in: package) {
         case .success(let sources): located = sources
-        case .failure(let problem): return SwiftModuleBuild(problem: problem.description, seconds: elapsed())
+        case .failure(let problem):
+            return SwiftModuleBuild(problem: problem.description, packageProblem: problem, seconds: elapsed())
         }
+        let ignored = IgnoredParts.read(package: package, located: located)
         let buildDirectory = workspace.appendingPathComponent("build")
         try Workspace.makeDirectory(buildDirectory, mode: 0o700)
         let relativeSources = try located.copy(into: buildDirectory)
@@ -125,21 +127,24 @@ public actor SwiftModuleBuilder {
             executable: toolchain.swiftc, arguments: arguments, workingDirectory: buildDirectory,
             environment: Self.buildEnvironment(home: buildDirectory.path), policy: buildPolicy)
         let executable = buildDirectory.appendingPathComponent("harness")
+        let notes = ignored.notes(compiledFiles: relativeSources.count)
         guard result.succeeded, FileManager.default.fileExists(atPath: executable.path) else {
-            let diagnostics = Diagnostics.firstLines(
-                of: result.stderrText + result.stdoutText, removing: buildDirectory.path + "/")
-            let problem: String
+            let output = result.stderrText + result.stdoutText
+            let diagnostics = Diagnostics.firstLines(of: output, removing: buildDirectory.path + "/")
+            var problem: String
             if case .exited = result.termination {
-                problem = "Your module does not compile:\n" + diagnostics
+                problem = "Your module does not compile:\n"
+                if let why = ignored.explanation(ofCompilerOutput: output) { problem += why + "\n" }
+                problem += diagnostics
             } else {
                 problem = "Compiling your module " + result.explanation(policy: buildPolicy) + ".\n" + diagnostics
             }
             return SwiftModuleBuild(
-                problem: problem, typeName: located.typeName, seconds: elapsed(), sandbox: result)
+                problem: problem, typeName: located.typeName, notes: notes, seconds: elapsed(), sandbox: result)
         }
         return SwiftModuleBuild(
-            executable: executable, reflection: located.reflection, typeName: located.typeName, seconds: elapsed(),
-            sandbox: result)
+            executable: executable, reflection: located.reflection, typeName: located.typeName, notes: notes,
+            seconds: elapsed(), sandbox: result)
     }
 
     static func buildEnvironment(home: String) -> [String: String] {
@@ -155,6 +160,12 @@ public struct SwiftModuleBuild: Sendable {
     public var reflection: Data?
     /// Why there is no executable, in words for the student (compiler diagnostics included); `nil` on success.
     public var problem: String?
+    /// When the package itself was refused before compiling (no conforming type, a link leading outside the
+    /// package, ...): where, what and how to fix it. `problem` then holds its description.
+    public var packageProblem: PackageProblem?
+    /// What the student should know about how the module was built, whether or not it compiled: Belay compiled
+    /// only the conforming type's target, and ignored the manifest, plugins, macro targets and other targets.
+    public var notes: [String]
     /// The student's type conforming to `LeakyPipelineExercises`.
     public var typeName: String?
     /// Seconds spent (excluding a first-time ExerciseKit compilation is not guaranteed: it is included once).
@@ -163,16 +174,91 @@ public struct SwiftModuleBuild: Sendable {
     public var sandbox: SandboxResult?
 
     init(
-        executable: URL? = nil, reflection: Data? = nil, problem: String? = nil, typeName: String? = nil,
-        seconds: Double, sandbox: SandboxResult? = nil
+        executable: URL? = nil, reflection: Data? = nil, problem: String? = nil, packageProblem: PackageProblem? = nil,
+        typeName: String? = nil, notes: [String] = [], seconds: Double, sandbox: SandboxResult? = nil
     ) {
         self.executable = executable
         self.reflection = reflection
         self.problem = problem
+        self.packageProblem = packageProblem
+        self.notes = notes
         self.typeName = typeName
         self.seconds = seconds
         self.sandbox = sandbox
     }
+}
+
+/// What a student's package holds beside the compiled target, all of it ignored: Belay never evaluates
+/// `Package.swift` (it is only read as text, for these notes), never builds or runs a plugin or a macro target, and
+/// compiles no target but the one with the conforming type.
+struct IgnoredParts {
+    /// The compiled target, e.g. `Sources/LeakyPipeline`.
+    var target: String
+    /// The other folders under `Sources/`.
+    var otherTargets: [String]
+    /// Macro targets named in `Package.swift` (`.macro(name: "...")`).
+    var macros: [String]
+    /// Plugins named in `Package.swift` (`.plugin(name: "...")`) or folders under `Plugins/`.
+    var plugins: [String]
+    /// Whether `Package.swift` names package dependencies (`.package(url: ...)`).
+    var hasDependencies: Bool
+
+    static func read(package: URL, located: StudentSources) -> IgnoredParts {
+        let manifest = StudentSources.readRegularFile(package.appendingPathComponent("Package.swift").path, limit: 1 << 20)
+            .map { String(decoding: $0, as: UTF8.self) } ?? ""
+        func names(_ regex: Regex<(Substring, Substring)>) -> [String] {
+            manifest.matches(of: regex).map { String($0.output.1) }
+        }
+        var plugins = names(/\.plugin\(\s*name:\s*"([^"]+)"/)
+        // Plugins/ is listed only when it is a real folder: no names from outside the package reach the notes.
+        let pluginsPath = package.appendingPathComponent("Plugins").path
+        var info = stat()
+        let isFolder = lstat(pluginsPath, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        let folders = isFolder ? (try? FileManager.default.contentsOfDirectory(atPath: pluginsPath)) ?? [] : []
+        for folder in folders.sorted() where !folder.hasPrefix(".") && !plugins.contains(folder) { plugins.append(folder) }
+        return IgnoredParts(
+            target: located.target, otherTargets: located.otherTargets, macros: names(/\.macro\(\s*name:\s*"([^"]+)"/),
+            plugins: plugins, hasDependencies: manifest.contains(/\.package\(\s*(?:url|path|id|name):/))
+    }
+
+    /// The build's notes for the student.
+    func notes(compiledFiles: Int) -> [String] {
+        var notes = [
+            "Belay compiled only \(target) (\(compiledFiles) Swift file\(compiledFiles == 1 ? "" : "s")) with ExerciseKit: "
+                + "Package.swift, build plugins and macro targets are never run, and dependencies are not fetched."
+        ]
+        var skipped: [String] = []
+        if !macros.isEmpty { skipped.append("macro target\(macros.count == 1 ? "" : "s") " + Self.list(macros)) }
+        if !plugins.isEmpty { skipped.append("plugin\(plugins.count == 1 ? "" : "s") " + Self.list(plugins)) }
+        let others = otherTargets.filter { !macros.contains($0) }
+        if !others.isEmpty { skipped.append("target\(others.count == 1 ? "" : "s") " + Self.list(others.map { "Sources/\($0)" })) }
+        if hasDependencies { skipped.append("the package dependencies") }
+        if !skipped.isEmpty { notes.append("Ignored: " + skipped.joined(separator: "; ") + ".") }
+        return notes
+    }
+
+    /// Why a compile error may come from something Belay ignores (a macro, another target), or `nil`.
+    func explanation(ofCompilerOutput output: String) -> String? {
+        let unbuilt = Set(otherTargets + macros)
+        let missing = output.matches(of: /no such module '([^']+)'/).map { String($0.output.1) }.filter { unbuilt.contains($0) }
+        // A module missing one of its own targets, in a package with macro targets, is most likely using a macro.
+        let usesMacro = output.contains("external macro implementation type") || (!macros.isEmpty && !missing.isEmpty)
+        var parts: [String] = []
+        if usesMacro {
+            parts.append(
+                "Belay does not support macros: it compiles only \(target), and never builds or runs a macro "
+                    + "implementation (your own macro targets included). Write out the code the macro would generate.")
+        }
+        let otherMissing = Array(Set(missing).subtracting(macros)).sorted()
+        if !otherMissing.isEmpty {
+            parts.append(
+                "Belay compiles only \(target): other targets of your package (\(Self.list(otherMissing))) are not built. "
+                    + "Move the code you need into \(target).")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+
+    private static func list(_ names: [String]) -> String { names.map { "`\($0)`" }.joined(separator: ", ") }
 }
 
 /// Compiler output cut down for a student.

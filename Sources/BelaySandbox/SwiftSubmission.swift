@@ -51,6 +51,12 @@ public struct SwiftSubmissionRun: Sendable {
     public var typeName: String?
     /// Why the module could not be built (compiler diagnostics, or no conforming type); then `responses` is empty.
     public var compileError: String?
+    /// When the package was refused before compiling (no conforming type, a link leading outside the package,
+    /// ...): where, what and how to fix it; `compileError` then holds its description.
+    public var packageProblem: PackageProblem?
+    /// How the module was built, for the student: only the conforming type's target is compiled, and the
+    /// manifest, plugins, macro targets and other targets are ignored (see ``SwiftModuleBuild/notes``).
+    public var buildNotes: [String]
     /// One outcome per task that was asked.
     public var responses: [ExerciseTask: TaskOutcome]
     /// Standard output and error of each task's run (capped), for diagnostics only.
@@ -88,7 +94,7 @@ public struct SwiftSubmissionRunner: Sendable {
         for input in inputs {
             _ = try await session.answer(input)
         }
-        return session.run
+        return await session.run
     }
 
     /// Builds the package at `package` once and returns a session that answers tasks one at a time, so that a
@@ -179,9 +185,16 @@ public struct SwiftSubmissionRunner: Sendable {
     }
 }
 
-/// One built student module, answering tasks one sandboxed process at a time. Removes its workspace when released.
-public final class SwiftModuleSession: @unchecked Sendable {
-    /// What has happened so far: build facts, every answered task's outcome and log.
+/// One built student module, answering tasks one sandboxed process each. Removes its workspace when released.
+///
+/// An actor: its record of what happened (``run``) and its run counter belong to it alone, so any number of tasks
+/// may call ``answer(_:)`` at once. Each call runs its own process in its own folder (`run-<n>-<task>`, `n` taken
+/// before the first suspension, so never shared); the calls then proceed in parallel, and each outcome is written
+/// into ``run`` when its process ends. When two concurrent calls ask the same task, ``run`` keeps the outcome of
+/// the one that ended last; the value returned by ``answer(_:)`` is always the caller's own.
+public actor SwiftModuleSession {
+    /// What has happened so far: build facts, every answered task's outcome and log. `runSeconds` sums the
+    /// tasks' own times (concurrent calls overlap).
     public private(set) var run: SwiftSubmissionRun
     private let workspace: URL
     private let build: SwiftModuleBuild
@@ -193,8 +206,9 @@ public final class SwiftModuleSession: @unchecked Sendable {
         self.build = build
         self.runPolicy = runPolicy
         run = SwiftSubmissionRun(
-            typeName: build.typeName, compileError: build.problem, responses: [:], logs: [:],
-            limitsNotApplied: build.sandbox?.unappliedLimits ?? [], buildSeconds: build.seconds, runSeconds: 0)
+            typeName: build.typeName, compileError: build.problem, packageProblem: build.packageProblem,
+            buildNotes: build.notes, responses: [:], logs: [:], limitsNotApplied: build.sandbox?.unappliedLimits ?? [],
+            buildSeconds: build.seconds, runSeconds: 0)
     }
 
     deinit { try? SafeRemove.remove(workspace) }  // however deep the student made it

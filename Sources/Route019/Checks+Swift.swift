@@ -19,12 +19,14 @@ extension Route019Checks {
     static let swiftModule: [String: CheckImplementation<Route019Context>] = [
         "swift.builds": { context, _ in
             guard let probes = context.submission.swiftProbes else { return .notApplicable("not a Swift submission") }
+            let notes = probes.buildNotes.joined(separator: "\n")
+            if let refusal = probes.packageProblem { return unusable(refusal) }
             if let error = probes.compileError {
                 return .fail(
-                    "the Swift package did not compile", details: error,
+                    "the Swift package did not compile", details: error + (notes.isEmpty ? "" : "\n\n" + notes),
                     hint: "Run `swift build` in your package and fix the first error it shows; keep exactly one type conforming to LeakyPipelineExercises.")
             }
-            return .pass("built \(probes.typeName ?? "the module")")
+            return .pass("built \(probes.typeName ?? "the module")", details: notes)
         },
 
         "swift.features.edge_cases": { context, _ in

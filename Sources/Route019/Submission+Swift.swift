@@ -22,6 +22,11 @@ public struct SwiftProbes: Sendable {
     public var splitCases: [Result<[Bool], ProblemError>]
     /// Answer to `SwiftProbeInputs.accuracyCase`.
     public var accuracy: Result<Double, ProblemError>
+    /// When Belay refused the package before compiling it (a link leading outside the package, no conforming
+    /// type): where, what and how to fix it. `compileError` then holds the same text.
+    public var packageProblem: Problem? = nil
+    /// How the module was built (only its target; the manifest, plugins and macro targets ignored), for the student.
+    public var buildNotes: [String] = []
 }
 
 /// The crafted inputs of the Swift-only checks. Their expected answers come from the reference lab, in the grader.
@@ -83,15 +88,18 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
         submission.directory = directory
         submission.kind = "swift"
         submission.sha256 = Self.hash(directory)
-        if let problem = session.run.compileError {
-            let p = Problem(location: "the Swift module", message: "did not compile", fix: "Fix the compiler's errors: swift build shows them too.")
+        let built = await session.run
+        if let problem = built.compileError {
+            let refusal = built.packageProblem.map { Problem(location: $0.location, message: $0.message, fix: $0.fix) }
+            let p = refusal
+                ?? Problem(location: "the Swift module", message: "did not compile", fix: "Fix the compiler's errors: swift build shows them too.")
             submission = Route019Submission.unusable(name: name, p)
             submission.kind = "swift"
             submission.sha256 = Self.hash(directory)
             submission.swiftProbes = SwiftProbes(
-                compileError: problem, typeName: session.run.typeName, features: .failure(ProblemError(p)),
+                compileError: problem, typeName: built.typeName, features: .failure(ProblemError(p)),
                 cleaning: .failure(ProblemError(p)), cosineMaxDifference: .failure(ProblemError(p)), clusterCases: [],
-                splitCases: [], accuracy: .failure(ProblemError(p)))
+                splitCases: [], accuracy: .failure(ProblemError(p)), packageProblem: refusal, buildNotes: built.buildNotes)
             return submission
         }
 
@@ -266,7 +274,7 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
         }
         let probeAccuracy = try await session.answer(.accuracy(truth: SwiftProbeInputs.accuracyCase.truth, predicted: SwiftProbeInputs.accuracyCase.predicted))
         submission.swiftProbes = SwiftProbes(
-            compileError: nil, typeName: session.run.typeName,
+            compileError: nil, typeName: built.typeName,
             features: {
                 if case .answered(.features(let rows), _) = probeFeatures { return .success(rows) }
                 return .failure(ProblemError(failure("features(of:)", probeFeatures)))
@@ -279,8 +287,9 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
             accuracy: {
                 if case .answered(.accuracy(let a), _) = probeAccuracy { return .success(a) }
                 return .failure(ProblemError(failure("accuracy(truth:predicted:)", probeAccuracy)))
-            }())
-        let notes = session.run.limitsNotApplied
+            }(),
+            buildNotes: built.buildNotes)
+        let notes = await session.run.limitsNotApplied
         // No timings here: reports must be byte-identical for identical input under --reproducible.
         submission.sandboxNotes =
             notes.isEmpty ? "every limit applied" : "not applied: " + notes.joined(separator: "; ")

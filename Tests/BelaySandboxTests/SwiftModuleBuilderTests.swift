@@ -171,7 +171,7 @@ struct SwiftModuleBuilderTests {
         try FileManager.default.createDirectory(at: dir.file("Sources/X"), withIntermediateDirectories: true)
         try Data("struct Nothing {}\n".utf8).write(to: dir.file("Sources/X/A.swift"))
         let run = try await runModule(dir.url)
-        #expect(run.compileError?.contains("No type conforming to LeakyPipelineExercises") == true)
+        #expect(run.compileError?.contains("no type conforming to LeakyPipelineExercises") == true)
     }
 
     @Test func hostileModuleFailsTaskByTaskAndTheRestIsKept() async throws {

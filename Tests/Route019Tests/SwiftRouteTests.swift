@@ -40,6 +40,9 @@ struct SwiftRouteTests {
         let ids = Set(report.results.map(\.id))
         #expect(ids.isSuperset(of: ["ex0.features.values", "ex3.clusters.match", "ex3.clustered_split.no_shared_clusters", "ex4.answers.concepts"]))
         #expect(report.results.filter { $0.id.hasPrefix("swift.") }.allSatisfy { $0.outcome == .passed })
+        // The student is told what was compiled and what never runs.
+        #expect(report.result("swift.builds")?.details.contains("Belay compiled only Sources/LeakyPipeline") == true)
+        #expect(report.result("swift.builds")?.details.contains("Package.swift, build plugins and macro targets are never run") == true)
         // Same module, same data: byte-identical reproducible reports (the sandbox's run is not in them).
         let again = await grade(SubmissionFolder(url: repositoryRoot.appendingPathComponent("solutions/019-leaky-pipeline/swift")))
         #expect(JUnitReport.render(report, reproducible: true) == JUnitReport.render(again, reproducible: true))
