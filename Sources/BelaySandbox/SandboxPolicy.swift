@@ -62,6 +62,10 @@ public struct SandboxPolicy: Sendable, Hashable {
         self.privateTemporaryDirectories = privateTemporaryDirectories
     }
 
+    /// What one student's processes may hold together (build and tasks), where the machine offers a memory
+    /// group (``SandboxMemoryGroup``): 4 GiB.
+    public static let studentMemoryTotal: UInt64 = 4 << 30
+
     /// One task of a student's compiled module: 10 s wall, 10 s CPU, 2 GiB address space, 1 MiB of output per
     /// stream, 256 MiB of results, 32 processes/threads, 64 MiB files, no network, private temporary folders.
     public static let studentRun = SandboxPolicy(

@@ -93,7 +93,8 @@ public struct SandboxResult: Sendable, Hashable {
         }
     }
 
-    static func bytes(_ value: UInt64) -> String {
+    /// `value` bytes in words: "4 GiB", "512 MiB", "1000 bytes".
+    public static func bytes(_ value: UInt64) -> String {
         if value >= 1 << 30, value % (1 << 30) == 0 { return "\(value >> 30) GiB" }
         if value >= 1 << 20, value % (1 << 20) == 0 { return "\(value >> 20) MiB" }
         if value >= 1 << 10, value % (1 << 10) == 0 { return "\(value >> 10) KiB" }

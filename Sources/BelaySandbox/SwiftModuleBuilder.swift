@@ -92,7 +92,12 @@ public actor SwiftModuleBuilder {
     ///
     /// A student's mistake (no conforming type, several, a compile error, a build over its limits) is a value:
     /// ``SwiftModuleBuild/problem``. Thrown errors are the grader's problems.
-    public func build(package: URL, in workspace: URL) async throws -> SwiftModuleBuild {
+    /// - Parameter memoryGroup: the student's memory total, shared with their tasks (``SandboxMemoryGroup``).
+    public func build(package: URL, in workspace: URL, memoryGroup: SandboxMemoryGroup? = nil) async throws
+        -> SwiftModuleBuild
+    {
+        var buildPolicy = self.buildPolicy
+        buildPolicy.memoryGroup = memoryGroup
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let library = try exerciseKitLibrary()

@@ -108,7 +108,8 @@ public struct SwiftSubmissionRunner: Sendable {
         try Workspace.makeDirectory(workspace, mode: 0o711)
         let build: SwiftModuleBuild
         do {
-            build = try await builder.build(package: package, in: workspace)
+            // The build counts against the same memory total as the tasks (``SandboxPolicy/memoryGroup``).
+            build = try await builder.build(package: package, in: workspace, memoryGroup: runPolicy.memoryGroup)
         } catch {
             try? SafeRemove.remove(workspace)
             throw error

@@ -88,7 +88,12 @@ extension Route019Submission {
             return savedOutputs("Belay could not prepare its working folder: \(error)")
         }
 
-        let policy = NotebookRunner.policy(notebookSeconds: options.notebookSeconds)
+        var policy = NotebookRunner.policy(notebookSeconds: options.notebookSeconds)
+        // The kernel, the driver and everything they start share one memory total, where the machine offers one.
+        if case .success(let group) = SandboxMemoryGroup.create(limit: SandboxPolicy.studentMemoryTotal) {
+            policy.memoryGroup = group
+        }
+        defer { policy.memoryGroup?.close() }
         let result = await NotebookRunner.run(
             driver: "belay_driver.py", in: work, python: python, cellSeconds: options.cellSeconds,
             notebookSeconds: options.notebookSeconds, policy: policy)

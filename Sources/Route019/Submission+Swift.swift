@@ -82,6 +82,17 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
     {
         var runner = self.runner
         runner.runPolicy.hiddenPaths = await hiddenPaths(submission: directory, reference: reference)
+        // One memory total for the student's build and every task, where the machine offers a cgroup.
+        let memory: String
+        switch SandboxMemoryGroup.create(limit: SandboxPolicy.studentMemoryTotal) {
+        case .success(let group):
+            runner.runPolicy.memoryGroup = group
+            memory = "memory: " + group.description.dropFirst("memory ".count)
+        case .failure(let why):
+            memory = "memory: \(SandboxResult.bytes(runner.runPolicy.memoryBytes)) of address space per process, "
+                + "no total per student (\(why.reason))"
+        }
+        defer { runner.runPolicy.memoryGroup?.close() }
         let session = try await runner.open(package: directory)
         var submission = Route019Submission.unusable(
             name: name, Problem(location: "module", message: "was not asked"))
@@ -292,7 +303,7 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
         let notes = await session.run.limitsNotApplied
         // No timings here: reports must be byte-identical for identical input under --reproducible.
         submission.sandboxNotes =
-            notes.isEmpty ? "every limit applied" : "not applied: " + notes.joined(separator: "; ")
+            memory + "; " + (notes.isEmpty ? "every other limit applied" : "not applied: " + notes.joined(separator: "; "))
         return submission
     }
 
