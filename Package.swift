@@ -20,6 +20,8 @@ let package = Package(
     products: [
         .executable(name: "belay", targets: ["belay"]),
         .library(name: "ExerciseKit", targets: ["ExerciseKit"]),
+        // The parsers the fuzz targets in Fuzz/ (a nested package) call; not a supported API.
+        .library(name: "BelayParsers", targets: ["BelayFormats", "BelayGrading", "Route019"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
