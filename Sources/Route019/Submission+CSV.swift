@@ -328,7 +328,7 @@ extension Route019Submission {
     ///
     /// - Complexity: O(*n*) in the length of `text`: one pass over its UTF-8 bytes (the delimiters are ASCII,
     ///   which never occurs inside a multi-byte character). Removing comments one at a time with Foundation's
-    ///   `range(of:)` was quadratic: 2 MiB of `<!---->` took minutes, a 64 MiB reflection would never finish.
+    ///   `range(of:)` was quadratic: 2 MiB of `<!---->` took minutes, a 64 MiB one would take days.
     public static func strippingComments(_ text: String) -> String {
         let bytes = Array(text.utf8)
         let open = Array("<!--".utf8), close = Array("-->".utf8)

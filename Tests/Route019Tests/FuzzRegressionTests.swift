@@ -15,7 +15,7 @@ struct Route019FuzzRegressionTests {
 
     @Test func manyCommentsDoNotHang() {
         // 2 MiB of empty comments: removing them one at a time with Foundation's `range(of:)` took minutes
-        // (quadratic in the file's size; a 64 MiB reflection.md, the largest Belay reads, would never finish).
+        // (quadratic in the file's size; a 64 MiB reflection.md, the largest Belay reads, would take days).
         let text = "## Q1\n" + String(repeating: "<!---->", count: 300_000) + "answer\n"
         #expect(Route019Submission.reflectionAnswers(markdown: text) == [1: "answer"])
     }
