@@ -22,6 +22,8 @@ let package = Package(
         .library(name: "ExerciseKit", targets: ["ExerciseKit"]),
         // Process 1 of each sandboxed run's PID namespace; `belay` finds it beside its own executable.
         .executable(name: "belay-sandbox-init", targets: ["BelaySandboxInit"]),
+        // The parsers the fuzz targets in Fuzz/ (a nested package) call; not a supported API.
+        .library(name: "BelayParsers", targets: ["BelayFormats", "BelayGrading", "Route019"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
