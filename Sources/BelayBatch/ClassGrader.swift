@@ -137,13 +137,7 @@ public struct ClassGrader: Sendable {
             let inShard = shard.map { " in shard \($0)" } ?? ""
             throw BatchError(path: classDirectory.path, message: "no submission named '\(only)'\(inShard) (found: \(names))")
         }
-        do {
-            try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw BatchError(path: outDirectory.path, message: "cannot create the output folder (\(error.localizedDescription))")
-        }
-        // What a killed run left half-written: never read (see `validCache`), deleted here.
-        AtomicFile.removeLeftovers(in: outDirectory)
+        try Self.prepareOutput(outDirectory)
         for submission in all {
             AtomicFile.removeLeftovers(in: outDirectory.appendingPathComponent(submission.name, isDirectory: true))
         }
@@ -190,6 +184,17 @@ public struct ClassGrader: Sendable {
             try Self.write(try manifest.encoded(), to: outDirectory.appendingPathComponent(ShardManifest.fileName))
         }
         return ordered
+    }
+
+    /// Creates the output folder and deletes what a killed run left half-written there (never read: see
+    /// `validCache`). Shared by grading and by merging shards.
+    static func prepareOutput(_ out: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        } catch {
+            throw BatchError(path: out.path, message: "cannot create the output folder (\(error.localizedDescription))")
+        }
+        AtomicFile.removeLeftovers(in: out)
     }
 
     /// Writes the class files, `gradebook.csv`, `item-analysis.csv` and the combined `junit.xml`, from the

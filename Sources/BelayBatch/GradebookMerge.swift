@@ -61,12 +61,7 @@ public enum GradebookMerge {
         try checkStudents(found, manifests: manifests)
         found.sort { $0.result.name.utf8.lexicographicallyPrecedes($1.result.name.utf8) }
 
-        do {
-            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        } catch {
-            throw BatchError(path: out.path, message: "cannot create the output folder (\(error.localizedDescription))")
-        }
-        AtomicFile.removeLeftovers(in: out)
+        try ClassGrader.prepareOutput(out)
         for student in found {
             try copyFolder(student.folder, to: out.appendingPathComponent(student.result.name, isDirectory: true))
         }

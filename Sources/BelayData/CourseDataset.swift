@@ -222,7 +222,7 @@ extension CourseDataset {
         if let given = sheetName, !names.contains(given), !names.contains(where: { $0.lowercased() == given.lowercased() }),
             let index = Int(given)
         {
-            guard (1...max(1, names.count)).contains(index), index <= names.count else {
+            guard names.indices.contains(index - 1) else {
                 throw DatasetError(
                     path: url.path,
                     message: "there is no sheet \(index): the workbook has \(names.count) "

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,7 +65,7 @@ public enum Sandbox {
                 // RLIMIT_NPROC counts every thread of the uid, so leave room for the ones that exist, for the
                 // grader's own threads to come, and for this process's other runs in flight.
                 let existing = ProcessRunner.threadCount(ownedBy: getuid())
-                nproc += existing + 64 + sharedUIDRuns * policy.maxProcesses
+                nproc += existing + 64 + Self.sharedUIDRuns.withLock { $0 } * policy.maxProcesses
                 unapplied.append(
                     "process limit shared with the grader's user (\(existing) threads already counted)")
             }
@@ -167,9 +168,9 @@ public enum Sandbox {
             maxResultBytes: policy.maxResultBytes, sweepUID: uid, statusChannel: usesInit)
         let oomBefore = policy.memoryGroup?.outOfMemoryKills ?? 0
         let sharesUID = uid == nil && !host.isRoot
-        if sharesUID { Self.sharedUIDRunsLock.withLock { Self._sharedUIDRuns += 1 } }
+        if sharesUID { Self.sharedUIDRuns.withLock { $0 += 1 } }
         var outcome = await runOffPool { runner.run() }
-        if sharesUID { Self.sharedUIDRunsLock.withLock { Self._sharedUIDRuns -= 1 } }
+        if sharesUID { Self.sharedUIDRuns.withLock { $0 -= 1 } }
         if let uid { await SandboxUserPool.shared.release(uid) }
         // The sandbox's own set-up failing (a folder it could not cover) is the grader's problem, not the student's.
         if outcome.termination == .exited(125), outcome.stderr.starts(with: Data("belay-sandbox".utf8)) {
@@ -186,10 +187,7 @@ public enum Sandbox {
 
     /// Runs of this process in flight under the grader's own uid (no private uid): each may hold up to its
     /// ``SandboxPolicy/maxProcesses`` threads of that uid, which a new run's `RLIMIT_NPROC` must leave room for.
-    private static var sharedUIDRuns: Int { sharedUIDRunsLock.withLock { _sharedUIDRuns } }
-    // Guarded by `sharedUIDRunsLock`.
-    nonisolated(unsafe) private static var _sharedUIDRuns = 0
-    private static let sharedUIDRunsLock = NSLock()
+    private static let sharedUIDRuns = Mutex(0)
 
     /// Makes `directory` and everything in it belong to `uid` (mode 0700 on the directory itself).
     private static func handOver(_ directory: URL, to uid: uid_t) {

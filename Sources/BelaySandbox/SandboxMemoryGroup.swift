@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,7 +50,7 @@ public final class SandboxMemoryGroup: Sendable {
             case .failure(let problem):
                 reasons.append(problem.reason)
             case .success(let parent):
-                let path = parent + "/belay-\(getpid())-\(counter.next())"
+                let path = parent + "/belay-\(getpid())-\(counter.withLock { $0 += 1; return $0 })"
                 switch make(path: path, version: version, limit: limit) {
                 case .success: return .success(SandboxMemoryGroup(limit: limit, path: path, version: version))
                 case .failure(let problem):
@@ -97,14 +98,8 @@ public final class SandboxMemoryGroup: Sendable {
 
     // MARK: Finding and making the group
 
-    private static let counter = Counter()
-
-    private final class Counter: @unchecked Sendable {
-        // Guarded by `lock`.
-        private var value = 0
-        private let lock = NSLock()
-        func next() -> Int { lock.withLock { value += 1; return value } }
-    }
+    /// Groups made by this process so far (part of each group's name).
+    private static let counter = Mutex(0)
 
     /// The grader's own cgroup folder for `version`, where a child can be made.
     private static func parent(_ version: Version) -> Result<String, Unavailable> {

@@ -6,7 +6,7 @@ import Testing
 
 /// A hostile package's parts, each of which writes a marker file into `markers` when run: a manifest that does
 /// so when evaluated, a build tool plugin when asked for commands, and a macro implementation when expanding.
-private enum Hostile {
+enum Hostile {
     static func manifest(markers: URL, name: String) -> String {
         """
         // swift-tools-version: 6.0

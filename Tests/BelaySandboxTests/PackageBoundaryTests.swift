@@ -6,22 +6,7 @@ import Testing
 
 /// A conforming type whose `accuracy` calls `helperAccuracy` (defined in another file) and whose other functions
 /// are placeholders.
-private let solutionSource = """
-    import ExerciseKit
-
-    struct Solution: LeakyPipelineExercises {
-        init() {}
-        func features(of sequence: String) -> [Int] { [] }
-        func cleanLocation(_ uniprotText: String) -> String? { nil }
-        func encodeLabels(_ labels: [String]) -> [String: Int] { [:] }
-        func cosineSimilarity(_ embeddings: [[Float]]) -> [[Float]] { [] }
-        func clusters(similarity: [[Float]], threshold: Float) -> [Int] { [] }
-        func clusteredSplit(clusters: [Int], testFraction: Double, seed: UInt64) -> [Bool] { [] }
-        func randomSplit(count: Int, testFraction: Double, seed: UInt64) -> [Bool] { [] }
-        func accuracy(truth: [Int], predicted: [Int]) -> Double { helperAccuracy(truth, predicted) }
-    }
-
-    """
+private let solutionSource = Hostile.solution(accuracyBody: "helperAccuracy(truth, predicted)")
 
 private let helperSource = """
     func helperAccuracy(_ truth: [Int], _ predicted: [Int]) -> Double {

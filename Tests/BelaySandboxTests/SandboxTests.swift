@@ -32,15 +32,22 @@ func quickPolicy(_ change: (inout SandboxPolicy) -> Void = { _ in }) -> SandboxP
 
 let isRoot = geteuid() == 0
 
-/// Live processes whose command line contains `marker` (read from `/proc`, this process excluded).
+/// Processes of the host (this one excluded) whose command line contains `marker` and that still have a live
+/// thread: a zombie thread-group leader whose other threads run counts as alive.
 func processes(containing marker: String) -> [String] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
     return entries.filter { Int32($0) != nil && Int32($0) != getpid() }.compactMap { pid in
-        guard let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
-            let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), !stat.contains(") Z ")
-        else { return nil }
+        guard let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !raw.isEmpty else { return nil }
         let line = String(decoding: raw.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
-        return line.contains(marker) ? "\(pid): \(line)" : nil
+        guard line.contains(marker) else { return nil }
+        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let live = threads.contains { thread in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/stat", encoding: .utf8) else {
+                return false
+            }
+            return !stat.contains(") Z ") && !stat.contains(") X ")
+        }
+        return live ? "\(pid): \(line)" : nil
     }
 }
 
