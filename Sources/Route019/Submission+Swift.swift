@@ -87,9 +87,9 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
         switch SandboxMemoryGroup.create(limit: SandboxPolicy.studentMemoryTotal) {
         case .success(let group):
             runner.runPolicy.memoryGroup = group
-            memory = "memory: " + group.description.dropFirst("memory ".count)
+            memory = group.description
         case .failure(let why):
-            memory = "memory: \(SandboxResult.bytes(runner.runPolicy.memoryBytes)) of address space per process, "
+            memory = "memory \(SandboxResult.bytes(runner.runPolicy.memoryBytes)) of address space per process, "
                 + "no total per student (\(why.reason))"
         }
         defer { runner.runPolicy.memoryGroup?.close() }

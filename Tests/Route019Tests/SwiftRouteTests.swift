@@ -39,8 +39,8 @@ struct SwiftRouteTests {
         // The report says which memory limit applied: a total per student where the machine has memory groups.
         let sandbox = report.property("sandbox.notes") ?? ""
         #expect(
-            sandbox.hasPrefix("memory: 4 GiB in total for the student's build and tasks")
-                || sandbox.hasPrefix("memory: 2 GiB of address space per process, no total per student"), "\(sandbox)")
+            sandbox.hasPrefix("memory 4 GiB in total for the student's build and tasks")
+                || sandbox.hasPrefix("memory 2 GiB of address space per process, no total per student"), "\(sandbox)")
         // The same ids as the CSV route grade the same things, plus the module-only checks.
         let ids = Set(report.results.map(\.id))
         #expect(ids.isSuperset(of: ["ex0.features.values", "ex3.clusters.match", "ex3.clustered_split.no_shared_clusters", "ex4.answers.concepts"]))
