@@ -77,6 +77,7 @@ let package = Package(
             dependencies: [
                 "Route019", "BelayData", "BelayLab", "BelayFormats", "BelayGrading", "BelayReports", "BelaySandboxInit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: settings),
 

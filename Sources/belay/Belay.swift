@@ -42,5 +42,5 @@ struct Belay: AsyncParsableCommand {
             Exit status: 0 every check that ran passed; 1 some check failed; 64 usage error; 70 Belay itself failed.
             """,
         subcommands: [CheckCommand.self, GradeCommand.self, ReferenceCommand.self, DataCommand.self, BenchCommand.self,
-                      GradebookCommand.self])
+                      GradebookCommand.self, GradescopeCommand.self])
 }
