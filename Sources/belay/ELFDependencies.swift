@@ -17,15 +17,17 @@ struct ELFDependencies: Sendable, Equatable {
         }
     }
 
-    /// The highest `GLIBC_x.y` version needed, as `[x, y]` (empty when none is).
-    var highestGlibcVersion: [Int] {
-        neededVersions.values.joined().compactMap(Self.glibcVersion).max { $0.lexicographicallyPrecedes($1) } ?? []
+    /// The highest version needed whose name is `prefix` followed by dotted numbers, as numbers: `[2, 34]` for
+    /// `GLIBC_2.34` with prefix `GLIBC_`, `[3, 4, 30]` for `GLIBCXX_3.4.30` with `GLIBCXX_` (empty when none is).
+    func highestVersion(_ prefix: String) -> [Int] {
+        neededVersions.values.joined().compactMap { Self.version($0, prefix: prefix) }
+            .max { $0.lexicographicallyPrecedes($1) } ?? []
     }
 
-    /// `GLIBC_2.34` as `[2, 34]`; nil for anything else (`GLIBC_PRIVATE`, `GLIBCXX_3.4`).
-    static func glibcVersion(_ name: String) -> [Int]? {
-        guard name.hasPrefix("GLIBC_") else { return nil }
-        let parts = name.dropFirst("GLIBC_".count).split(separator: ".").map { Int($0) }
+    /// `GLIBC_2.34` as `[2, 34]` for prefix `GLIBC_`; nil for anything else (`GLIBC_PRIVATE`, `GLIBCXX_3.4`).
+    static func version(_ name: String, prefix: String) -> [Int]? {
+        guard name.hasPrefix(prefix) else { return nil }
+        let parts = name.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
         guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
         return parts.map { $0! }
     }

@@ -29,6 +29,8 @@ extension GradescopeBundle {
         if ! LD_LIBRARY_PATH="$here/lib" "$here/bin/belay" --help >/dev/null 2>/tmp/belay-setup-error; then
           echo "belay setup: the bundled belay does not start on this image:" >&2
           cat /tmp/belay-setup-error >&2
+          echo "It needs glibc $BELAY_GLIBC_NEEDED and libstdc++ with GLIBCXX_$BELAY_GLIBCXX_NEEDED or newer from the image:" >&2
+          echo "choose the base image $BELAY_BASE_IMAGE or newer in the autograder settings." >&2
           exit 1
         fi
         echo "belay setup: belay $BELAY_VERSION starts (glibc $have; needs $BELAY_GLIBC_NEEDED)"
@@ -123,6 +125,7 @@ extension GradescopeBundle {
         fi
         case "$status" in
           124|137) give_up "Belay did not finish grading within $timeout_seconds s, its time limit in this autograder." ;;
+          126|127) give_up "Belay could not start on this image (exit $status). It needs glibc $BELAY_GLIBC_NEEDED and libstdc++ with GLIBCXX_$BELAY_GLIBCXX_NEEDED or newer: instructors, choose the base image $BELAY_BASE_IMAGE or newer in the autograder settings." ;;
           64) give_up "Belay refused its configuration (exit 64: the rubric or the data in the bundle). Instructors: rebuild the bundle with 'belay gradescope bundle'." ;;
           0|1) give_up "Belay finished (exit $status) without writing its results." ;;
           *) if [ "$status" -gt 128 ]; then

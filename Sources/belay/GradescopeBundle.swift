@@ -9,10 +9,11 @@ import ZIPFoundation
 ///
 ///     setup.sh  run_autograder  belay-bundle.env  python-requirements.txt  rubric.yaml  [data/]
 ///     bin/belay  bin/belay-sandbox-init  bin/Belay_*.resources/
-///     lib/*.so*            every library `ldd` resolves, except glibc's own (the image's must be new enough)
+///     lib/*.so*            every library `ldd` resolves, except glibc's and the GCC runtime (the image's are used)
 ///
-/// `belay-bundle.env` records the glibc the bundle needs (the highest `GLIBC_x.y` any shipped file asks for);
-/// both scripts compare it with the image's and explain a mismatch instead of failing obscurely.
+/// `belay-bundle.env` records the glibc the bundle needs (the highest `GLIBC_x.y` any shipped file asks for) and
+/// the libstdc++ (`GLIBCXX_x.y.z`); both scripts compare the glibc with the image's, and explain a mismatch (or a
+/// `belay` that does not start) instead of failing obscurely.
 struct GradescopeBundle {
     /// The static `belay` to ship; `belay-sandbox-init` and the resource bundles are taken from its folder.
     var belay: URL
@@ -27,6 +28,8 @@ struct GradescopeBundle {
     /// What was put in the zip, for the command's summary.
     struct Summary {
         var glibcNeeded: String
+        var glibcxxNeeded: String
+        var baseImage: String
         var libraries: [String]
         var resourceBundles: [String]
         var bytes: Int
@@ -39,21 +42,29 @@ struct GradescopeBundle {
     /// The command that builds a `belay` this bundle can ship.
     static let buildCommand = "swift build -c release --static-swift-stdlib  (or scripts/build-static-belay)"
 
-    /// Libraries of glibc itself: never shipped, the image's own are used (and must be new enough).
-    static func isGlibc(_ soname: String) -> Bool {
+    /// Libraries never shipped: glibc's own, and the GCC runtime (`libstdc++`, `libgcc_s`), which every Ubuntu
+    /// image has and whose newer versions keep every older version's symbols. An older copy first on
+    /// `LD_LIBRARY_PATH` could break the image's own programs that Belay starts (Python for notebooks).
+    static func isTakenFromTheImage(_ soname: String) -> Bool {
         let base = soname.split(separator: ".").first.map(String.init) ?? soname
         return soname.hasPrefix("ld-linux") || soname.hasPrefix("linux-vdso") || soname.hasPrefix("libnss_")
             || ["libc", "libm", "libpthread", "libdl", "librt", "libresolv", "libutil", "libanl", "libmvec",
-                "libBrokenLocale", "libthread_db", "libcrypt", "libnsl"].contains(base) && soname.contains(".so")
+                "libBrokenLocale", "libthread_db", "libcrypt", "libnsl", "libstdc++", "libgcc_s"].contains(base)
     }
 
-    /// Gradescope's base images (Ubuntu) by their glibc, oldest first: the first whose glibc is at least `needed`.
-    static func baseImage(forGlibc needed: [Int]) -> String {
-        let images: [([Int], String)] = [
-            ([2, 27], "Ubuntu 18.04"), ([2, 31], "Ubuntu 20.04"), ([2, 35], "Ubuntu 22.04"), ([2, 39], "Ubuntu 24.04"),
-        ]
-        return images.first { !$0.0.lexicographicallyPrecedes(needed) }?.1 ?? "an image with glibc \(needed.map(String.init).joined(separator: ".")) (newer than Ubuntu 24.04)"
+    /// Gradescope's Ubuntu base images, oldest first, with their glibc and libstdc++ (`GLIBCXX_`) versions.
+    static let baseImages: [(name: String, glibc: [Int], glibcxx: [Int])] = [
+        ("Ubuntu 18.04", [2, 27], [3, 4, 25]), ("Ubuntu 20.04", [2, 31], [3, 4, 28]),
+        ("Ubuntu 22.04", [2, 35], [3, 4, 30]), ("Ubuntu 24.04", [2, 39], [3, 4, 33]),
+    ]
+
+    /// The oldest base image whose glibc and libstdc++ are at least the needed versions.
+    static func baseImage(glibc: [Int], glibcxx: [Int]) -> String {
+        baseImages.first { !$0.glibc.lexicographicallyPrecedes(glibc) && !$0.glibcxx.lexicographicallyPrecedes(glibcxx) }?.name
+            ?? "one newer than Ubuntu 24.04 (glibc \(dotted(glibc)), GLIBCXX_\(dotted(glibcxx)))"
     }
+
+    static func dotted(_ version: [Int]) -> String { version.map(String.init).joined(separator: ".") }
 
     /// The resolved `belay` to ship and its dependencies, after checking that it carries the Swift runtime and
     /// that `belay-sandbox-init` is beside it: cheap, so the command calls it before the slower data checks.
@@ -104,26 +115,29 @@ struct GradescopeBundle {
             try fm.copyItem(at: folder.appendingPathComponent(name).resolvingSymlinksInPath(), to: bin.appendingPathComponent(name))
         }
 
-        // The libraries: what the dynamic loader resolves here, minus glibc's own.
-        var glibc = elf.highestGlibcVersion
-        let initELF = try ELFDependencies(contentsOf: sandboxInit)
-        if glibc.lexicographicallyPrecedes(initELF.highestGlibcVersion) { glibc = initELF.highestGlibcVersion }
+        // The libraries: what the dynamic loader resolves here, minus those taken from the image. The versions
+        // needed from the image are the highest any shipped file asks for.
+        var dependencies = [elf, try ELFDependencies(contentsOf: sandboxInit)]
         var libraries: [String] = []
-        for (soname, path) in try Self.resolvedLibraries(of: belay) where !Self.isGlibc(soname) {
+        for (soname, path) in try Self.resolvedLibraries(of: belay) where !Self.isTakenFromTheImage(soname) {
             let library = URL(fileURLWithPath: path).resolvingSymlinksInPath()
             try fm.copyItem(at: library, to: lib.appendingPathComponent(soname))
-            let needs = try ELFDependencies(contentsOf: library).highestGlibcVersion
-            if glibc.lexicographicallyPrecedes(needs) { glibc = needs }
+            dependencies.append(try ELFDependencies(contentsOf: library))
             libraries.append(soname)
         }
-        let glibcText = glibc.map(String.init).joined(separator: ".")
+        func highest(_ prefix: String) -> [Int] {
+            dependencies.map { $0.highestVersion(prefix) }.max { $0.lexicographicallyPrecedes($1) } ?? []
+        }
+        let glibc = highest("GLIBC_"), glibcxx = highest("GLIBCXX_")
+        let baseImage = Self.baseImage(glibc: glibc, glibcxx: glibcxx)
 
         try Data(contentsOf: rubric).write(to: staging.appendingPathComponent("rubric.yaml"))
         if let data { try fm.copyItem(at: data.resolvingSymlinksInPath(), to: staging.appendingPathComponent("data")) }
         let environment: [(String, String)] = [
             ("BELAY_VERSION", belayVersion),
-            ("BELAY_GLIBC_NEEDED", glibcText),
-            ("BELAY_BASE_IMAGE", Self.baseImage(forGlibc: glibc)),
+            ("BELAY_GLIBC_NEEDED", Self.dotted(glibc)),
+            ("BELAY_GLIBCXX_NEEDED", Self.dotted(glibcxx)),
+            ("BELAY_BASE_IMAGE", baseImage),
             ("BELAY_BUILT_ON", Self.systemDescription()),
             ("BELAY_TIMEOUT", String(timeoutSeconds)),
             ("BELAY_RUN_NOTEBOOKS", runNotebooks ? "1" : "0"),
@@ -156,7 +170,8 @@ struct GradescopeBundle {
             throw error
         }
         let bytes = (try? fm.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
-        return Summary(glibcNeeded: glibcText, libraries: libraries, resourceBundles: resourceBundles, bytes: bytes)
+        return Summary(
+            glibcNeeded: Self.dotted(glibc), glibcxxNeeded: Self.dotted(glibcxx), baseImage: baseImage, libraries: libraries, resourceBundles: resourceBundles, bytes: bytes)
     }
 
     /// `soname => path` pairs of every library `ldd` resolves for `executable` (the whole closure), in its order.

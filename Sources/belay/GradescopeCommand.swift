@@ -89,13 +89,12 @@ struct GradescopeBundleCommand: AsyncParsableCommand {
             printError("cannot write \(out): \(error)")
             throw Exit.internalError
         }
-        let glibc = summary.glibcNeeded.split(separator: ".").compactMap { Int($0) }
         print("""
             Wrote \(out) (\(summary.bytes / 1_048_576) MiB): belay \(belayVersion), \(summary.libraries.count) libraries, \
             \(summary.resourceBundles.joined(separator: ", ")), \(rubric == nil ? "the route's rubric" : rubric!), \
             \(dataOptions.data.map { "data from \($0)" } ?? "the embedded data").
-            Needs glibc \(summary.glibcNeeded) or newer: in the assignment's autograder settings choose the base image \
-            \(GradescopeBundle.baseImage(forGlibc: glibc)) (or newer), and an autograder timeout above \(timeout) s.
+            Needs glibc \(summary.glibcNeeded) and GLIBCXX_\(summary.glibcxxNeeded) (libstdc++) or newer: in the assignment's \
+            autograder settings choose the base image \(summary.baseImage) or newer, and an autograder timeout above \(timeout) s.
             """)
     }
 }

@@ -73,14 +73,18 @@ struct GradescopeBundleTests {
 
     static func tests(_ results: [String: Any]) -> [[String: Any]] { results["tests"] as? [[String: Any]] ?? [] }
 
-    /// The highest `GLIBC_2.x` version binutils' readelf finds needed by any of `files`, as "2.x".
-    static func readelfHighestGlibc(_ files: [URL]) throws -> String {
+    /// The highest `<prefix>x.y` version binutils' readelf finds needed by any of `files`, as "x.y".
+    static func readelfHighest(_ prefix: String, in files: [URL]) throws -> String {
         var highest: [Int] = []
         for file in files {
             let run = try ChildProcess.run(
                 URL(fileURLWithPath: "/usr/bin/readelf"), arguments: ["-V", "-W", file.path], environment: ["LC_ALL": "C"])
-            for word in run.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }) where word.hasPrefix("GLIBC_2") {
-                let version = word.dropFirst("GLIBC_".count).split(separator: ".").compactMap { Int($0) }
+            // Only the version needs (`Name: GLIBC_2.34`), not a library's own definitions.
+            let needs = run.stdout.components(separatedBy: "Version needs section").dropFirst().joined()
+            for word in needs.split(whereSeparator: { $0 == " " || $0 == "\n" }) where word.hasPrefix(prefix) {
+                let parts = word.dropFirst(prefix.count).split(separator: ".").map { Int($0) }
+                guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { continue }
+                let version = parts.map { $0! }
                 if highest.lexicographicallyPrecedes(version) { highest = version }
             }
         }
@@ -118,6 +122,7 @@ struct GradescopeBundleTests {
             environment: ["PATH": "/usr/bin:/bin", "HOME": directory.path])
         try #require(bundle.status == 0, "\(bundle.stdout)\n\(bundle.stderr)")
         #expect(bundle.stdout.contains("Needs glibc 2."), "\(bundle.stdout)")
+        #expect(bundle.stdout.contains("choose the base image Ubuntu"), "\(bundle.stdout)")
         print(bundle.stdout.split(separator: "\n").suffix(2).joined(separator: "\n"))
 
         // The zip: both scripts at the root and executable, belay and its helper, libraries but no glibc.
@@ -138,20 +143,22 @@ struct GradescopeBundleTests {
                      "bin/Belay_Route019.resources/019-leaky-pipeline/rubric.yaml", "lib/libhdf5_serial.so.103", "lib/libxml2.so.2"] {
             #expect(modes[file] != nil, "\(file) is not in the bundle")
         }
-        #expect(!modes.keys.contains { $0.hasPrefix("lib/libc.so") || $0.hasPrefix("lib/ld-linux") || $0.hasPrefix("lib/libm.so") })
+        for image in ["lib/libc.so", "lib/ld-linux", "lib/libm.so", "lib/libstdc++", "lib/libgcc_s"] {
+            #expect(!modes.keys.contains { $0.hasPrefix(image) }, "\(image) must come from the image")
+        }
 
         let root = directory.file("autograder")
         try Self.layOut(zip: zip, in: root)
         let source = root.appendingPathComponent("source")
 
-        // Every library but glibc's resolves into the bundle.
+        // Every library but glibc's and the GCC runtime's resolves into the bundle.
         let ldd = try ChildProcess.run(
             URL(fileURLWithPath: "/usr/bin/ldd"), arguments: [source.appendingPathComponent("bin/belay").path],
             environment: ["LD_LIBRARY_PATH": source.appendingPathComponent("lib").path, "LC_ALL": "C"])
         for line in ldd.stdout.split(separator: "\n") where line.contains("=>") {
             let soname = line.split(separator: " ").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            let glibc = ["libc.so", "libm.so", "libpthread.so", "libdl.so", "librt.so", "libresolv.so", "ld-linux"].contains { soname.hasPrefix($0) }
-            #expect(glibc || line.contains(source.appendingPathComponent("lib").path), "\(line)")
+            let image = ["libc.so", "libm.so", "libpthread.so", "libdl.so", "librt.so", "libresolv.so", "ld-linux", "libstdc++", "libgcc_s"]
+            #expect(image.contains { soname.hasPrefix($0) } || line.contains(source.appendingPathComponent("lib").path), "\(line)")
         }
 
         // The glibc the bundle says it needs is the highest any shipped file asks for, as binutils reads them.
@@ -162,7 +169,9 @@ struct GradescopeBundleTests {
             let libraries = try FileManager.default.contentsOfDirectory(atPath: source.appendingPathComponent("lib").path)
                 .map { source.appendingPathComponent("lib/" + $0) }
             let shipped = [source.appendingPathComponent("bin/belay"), source.appendingPathComponent("bin/belay-sandbox-init")] + libraries
-            #expect(needed == "BELAY_GLIBC_NEEDED='\(try Self.readelfHighestGlibc(shipped))'", "\(needed)")
+            #expect(needed == "BELAY_GLIBC_NEEDED='\(try Self.readelfHighest("GLIBC_", in: shipped))'", "\(needed)")
+            let cxx = "BELAY_GLIBCXX_NEEDED='\(try Self.readelfHighest("GLIBCXX_", in: shipped))'"
+            #expect(original.contains(cxx + "\n"), "\(original) lacks \(cxx)")
         }
 
         // setup.sh as Gradescope runs it (the Python for notebooks is not installed here: it needs apt and PyPI).
@@ -199,12 +208,38 @@ struct GradescopeBundleTests {
         #expect(failed.allSatisfy { ($0["output"] as? String ?? "").count > 10 }, "\(failed)")
         #expect(failed.contains { ($0["output"] as? String ?? "").contains("splits.csv") }, "\(failed)")
 
-        // 3. Belay out of time: a results.json all the same, 0 points, saying why.
+        // 3. The same submission uploaded as one .zip: graded as the archive.
+        let archive = directory.file("upload.zip")
+        _ = try Python.output(script: """
+            import os, sys, zipfile
+            with zipfile.ZipFile(sys.argv[2], "w") as z:
+                for name in sorted(os.listdir(sys.argv[1])):
+                    z.write(os.path.join(sys.argv[1], name), "my-work/" + name)
+            """, arguments: [student.path, archive.path])
+        for name in try FileManager.default.contentsOfDirectory(atPath: submission.path) {
+            try FileManager.default.removeItem(at: submission.appendingPathComponent(name))
+        }
+        try FileManager.default.copyItem(at: archive, to: submission.appendingPathComponent("upload.zip"))
+        let zipped = try Self.runAutograder(root: root)
+        #expect(zipped.results["score"] as? Double == maximum, "\(zipped.run.stdout)")
+
+        // 4. Belay out of time: a results.json all the same, 0 points, saying why.
         let late = try Self.runAutograder(root: root, ["BELAY_TIMEOUT_OVERRIDE": "1"])
         #expect(late.results["score"] as? Double == 0)
         #expect((late.results["output"] as? String ?? "").contains("did not finish grading within 1 s"), "\(late.results)")
 
-        // 4. An image with an older glibc than the bundle needs: setup.sh fails saying so, run_autograder explains.
+        // 5. Belay crashing: 0 points, saying so.
+        let belayCopy = directory.file("belay-static")
+        try FileManager.default.moveItem(at: source.appendingPathComponent("bin/belay"), to: belayCopy)
+        try Data("#!/bin/sh\nkill -SEGV $$\n".utf8).write(to: source.appendingPathComponent("bin/belay"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: source.appendingPathComponent("bin/belay").path)
+        let crashed = try Self.runAutograder(root: root)
+        #expect(crashed.results["score"] as? Double == 0)
+        #expect((crashed.results["output"] as? String ?? "").contains("stopped unexpectedly (signal 11)"), "\(crashed.results)")
+        try FileManager.default.removeItem(at: source.appendingPathComponent("bin/belay"))
+        try FileManager.default.moveItem(at: belayCopy, to: source.appendingPathComponent("bin/belay"))
+
+        // 6. An image with an older glibc than the bundle needs: setup.sh fails saying so, run_autograder explains.
         try original.replacingOccurrences(of: needed, with: "BELAY_GLIBC_NEEDED='9.99'").write(to: env, atomically: true, encoding: .utf8)
         let oldSetup = try ChildProcess.run(
             URL(fileURLWithPath: "/bin/bash"), arguments: [source.appendingPathComponent("setup.sh").path],
