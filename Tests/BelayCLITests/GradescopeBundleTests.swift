@@ -250,4 +250,64 @@ struct GradescopeBundleTests {
         #expect(old.results["score"] as? Double == 0)
         #expect((old.results["output"] as? String ?? "").contains("needs glibc 9.99 or newer"), "\(old.results)")
     }
+
+    /// `--data` and `--rubric` ship with the bundle and are what run_autograder grades with: generated course data
+    /// and its own reference run as the submission (full marks only against that data), and a rubric that gives
+    /// the first check 5 points.
+    @Test(.enabled(
+        if: canRun,
+        "needs a belay built with --static-swift-stdlib: set BELAY_GRADESCOPE_BELAY, or BELAY_REQUIRE_GRADESCOPE_BUNDLE=1 to build one (CI does)"))
+    func theBundleGradesWithItsOwnDataAndRubric() throws {
+        let belay = try Self.staticBelay.get()
+        let directory = try TemporaryDirectory(prefix: "belay-gradescope")
+        defer { directory.cleanup() }
+        let fm = FileManager.default
+        let data = directory.file("course-data"), reference = directory.file("ref")
+        let synth = try CLITests.belay(["data", "synth", "--out", data.path, "--proteins", "300", "--labeled", "120", "--dim", "16"])
+        try #require(synth.status == 0, "\(synth.stderr)")
+        let ref = try CLITests.belay(["reference", "--data", data.path, "--out", reference.path, "--seed", "42"])
+        try #require(ref.status == 0, "\(ref.stderr)")
+        try fm.copyItem(
+            at: CLITests.root.appendingPathComponent("solutions/019-leaky-pipeline/reflection.md"),
+            to: reference.appendingPathComponent("reflection.md"))
+        let rubricText = try String(
+            contentsOf: CLITests.root.appendingPathComponent("rubrics/019-leaky-pipeline/rubric.yaml"), encoding: .utf8)
+        let marker = "title: features.csv is present and readable, with protein_id and location columns\n    artifact: features.csv\n    points: 1\n"
+        try #require(rubricText.contains(marker))
+        let rubric = directory.file("my-rubric.yaml")
+        try rubricText.replacingOccurrences(of: marker, with: marker.replacingOccurrences(of: "points: 1", with: "points: 5"))
+            .write(to: rubric, atomically: true, encoding: .utf8)
+
+        let zip = directory.file("autograder.zip")
+        let bundle = try ChildProcess.run(
+            belay, arguments: ["gradescope", "bundle", "--out", zip.path, "--data", data.path, "--rubric", rubric.path, "--no-run-notebooks"],
+            environment: ["PATH": "/usr/bin:/bin", "HOME": directory.path])
+        try #require(bundle.status == 0, "\(bundle.stdout)\n\(bundle.stderr)")
+        let root = directory.file("autograder")
+        try Self.layOut(zip: zip, in: root)
+        let source = root.appendingPathComponent("source")
+        for name in try fm.contentsOfDirectory(atPath: data.path) {
+            #expect(fm.contentsEqual(atPath: data.appendingPathComponent(name).path, andPath: source.appendingPathComponent("data/" + name).path), "data/\(name)")
+        }
+        let env = try String(contentsOf: source.appendingPathComponent("belay-bundle.env"), encoding: .utf8)
+        #expect(env.contains("BELAY_HAS_DATA='1'\n") && env.contains("BELAY_RUN_NOTEBOOKS='0'\n"), "\(env)")
+
+        // No Python is installed with --no-run-notebooks, so setup needs nothing skipped.
+        let setup = try ChildProcess.run(
+            URL(fileURLWithPath: "/bin/bash"), arguments: [source.appendingPathComponent("setup.sh").path],
+            environment: Self.imageEnvironment(root: root))
+        #expect(setup.status == 0, "\(setup.stdout)\n\(setup.stderr)")
+        #expect(!fm.fileExists(atPath: root.appendingPathComponent("belay-python").path))
+
+        for name in try fm.contentsOfDirectory(atPath: reference.path) {
+            try fm.copyItem(at: reference.appendingPathComponent(name), to: root.appendingPathComponent("submission/" + name))
+        }
+        let graded = try Self.runAutograder(root: root)
+        let tests = Self.tests(graded.results)
+        let maximum = tests.reduce(0.0) { $0 + ($1["max_score"] as? Double ?? 0) }
+        #expect(graded.run.stdout.contains("--data \(source.path)/data"), "\(graded.run.stdout)")
+        #expect(graded.results["score"] as? Double == maximum && maximum > 0, "\(graded.run.stdout)")
+        let first = tests.first { ($0["name"] as? String ?? "").contains("[ex0.features.readable]") }
+        #expect(first?["max_score"] as? Double == 5, "\(first ?? [:])")
+    }
 }
