@@ -39,6 +39,7 @@ extension GradescopeBundle {
         # environment, with the packages of python-requirements.txt (edit it to add what your notebooks import).
         if [ "$BELAY_RUN_NOTEBOOKS" = 1 ] && [ "${BELAY_SETUP_SKIP_PYTHON:-0}" != 1 ]; then
           if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+            apt-get update -qq
             DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip
           fi
           python3 -m venv "$root/belay-python"

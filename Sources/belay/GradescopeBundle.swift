@@ -112,7 +112,7 @@ struct GradescopeBundle {
         try fm.copyItem(at: belay, to: bin.appendingPathComponent("belay"))
         try fm.copyItem(at: sandboxInit.resolvingSymlinksInPath(), to: bin.appendingPathComponent("belay-sandbox-init"))
         for name in resourceBundles {
-            try fm.copyItem(at: folder.appendingPathComponent(name).resolvingSymlinksInPath(), to: bin.appendingPathComponent(name))
+            try Self.copyFollowingLinks(folder.appendingPathComponent(name), to: bin.appendingPathComponent(name))
         }
 
         // The libraries: what the dynamic loader resolves here, minus those taken from the image. The versions
@@ -132,7 +132,7 @@ struct GradescopeBundle {
         let baseImage = Self.baseImage(glibc: glibc, glibcxx: glibcxx)
 
         try Data(contentsOf: rubric).write(to: staging.appendingPathComponent("rubric.yaml"))
-        if let data { try fm.copyItem(at: data.resolvingSymlinksInPath(), to: staging.appendingPathComponent("data")) }
+        if let data { try Self.copyFollowingLinks(data, to: staging.appendingPathComponent("data")) }
         let environment: [(String, String)] = [
             ("BELAY_VERSION", belayVersion),
             ("BELAY_GLIBC_NEEDED", Self.dotted(glibc)),
@@ -172,6 +172,25 @@ struct GradescopeBundle {
         let bytes = (try? fm.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
         return Summary(
             glibcNeeded: Self.dotted(glibc), glibcxxNeeded: Self.dotted(glibcxx), baseImage: baseImage, libraries: libraries, resourceBundles: resourceBundles, bytes: bytes)
+    }
+
+    /// Copies `source` (a file or a folder tree) to `destination`, replacing every symbolic link with what it
+    /// points to: a link in the zip would point nowhere on Gradescope (a course folder often links its data).
+    static func copyFollowingLinks(_ source: URL, to destination: URL) throws {
+        let fm = FileManager.default
+        let resolved = source.resolvingSymlinksInPath()
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: resolved.path, isDirectory: &isDirectory) else {
+            throw BundleError(description: "\(source.path) is a link to nothing")
+        }
+        if isDirectory.boolValue {
+            try fm.createDirectory(at: destination, withIntermediateDirectories: true)
+            for name in try fm.contentsOfDirectory(atPath: resolved.path).sorted() {
+                try copyFollowingLinks(resolved.appendingPathComponent(name), to: destination.appendingPathComponent(name))
+            }
+        } else {
+            try fm.copyItem(at: resolved, to: destination)
+        }
     }
 
     /// `soname => path` pairs of every library `ldd` resolves for `executable` (the whole closure), in its order.

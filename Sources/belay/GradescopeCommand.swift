@@ -39,8 +39,8 @@ struct GradescopeBundleCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A belay built with --static-swift-stdlib to ship (default: this one, if it is).")
     var belay: String?
 
-    @Option(name: .long, help: "Seconds Belay may spend on one submission; keep it below the assignment's autograder timeout on Gradescope.")
-    var timeout: Int = 480
+    @Option(name: .long, help: "Seconds Belay may spend on one submission (a notebook alone may run 600 s); keep it below the assignment's autograder timeout on Gradescope.")
+    var timeout: Int = 720
 
     @Flag(name: .customLong("no-run-notebooks"), help: "Grade notebooks from their saved outputs; setup.sh then installs no Python.")
     var noRunNotebooks = false

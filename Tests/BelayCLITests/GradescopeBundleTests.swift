@@ -267,6 +267,10 @@ struct GradescopeBundleTests {
         try #require(synth.status == 0, "\(synth.stderr)")
         let ref = try CLITests.belay(["reference", "--data", data.path, "--out", reference.path, "--seed", "42"])
         try #require(ref.status == 0, "\(ref.stderr)")
+        // A course folder often links its big files: the bundle must hold the file, not a link to nowhere.
+        let embeddings = try #require(try fm.contentsOfDirectory(atPath: data.path).first { $0.hasSuffix(".h5") || $0.hasSuffix(".h5.gz") })
+        try fm.moveItem(at: data.appendingPathComponent(embeddings), to: directory.file(embeddings))
+        try fm.createSymbolicLink(at: data.appendingPathComponent(embeddings), withDestinationURL: directory.file(embeddings))
         try fm.copyItem(
             at: CLITests.root.appendingPathComponent("solutions/019-leaky-pipeline/reflection.md"),
             to: reference.appendingPathComponent("reflection.md"))
@@ -287,7 +291,9 @@ struct GradescopeBundleTests {
         try Self.layOut(zip: zip, in: root)
         let source = root.appendingPathComponent("source")
         for name in try fm.contentsOfDirectory(atPath: data.path) {
-            #expect(fm.contentsEqual(atPath: data.appendingPathComponent(name).path, andPath: source.appendingPathComponent("data/" + name).path), "data/\(name)")
+            let shipped = source.appendingPathComponent("data/" + name)
+            #expect(try Data(contentsOf: data.appendingPathComponent(name)) == Data(contentsOf: shipped), "data/\(name)")
+            #expect(try fm.attributesOfItem(atPath: shipped.path)[.type] as? FileAttributeType == .typeRegular, "data/\(name)")
         }
         let env = try String(contentsOf: source.appendingPathComponent("belay-bundle.env"), encoding: .utf8)
         #expect(env.contains("BELAY_HAS_DATA='1'\n") && env.contains("BELAY_RUN_NOTEBOOKS='0'\n"), "\(env)")
