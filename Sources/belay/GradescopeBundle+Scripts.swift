@@ -42,7 +42,9 @@ extension GradescopeBundle {
             apt-get update -qq
             DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip
           fi
-          python3 -m venv "$root/belay-python"
+          # --copies: Belay runs the interpreter's real path, and a venv's python linked to /usr/bin/python3
+          # would run without the venv's packages.
+          python3 -m venv --copies "$root/belay-python"
           "$root/belay-python/bin/python" -m pip install -q --disable-pip-version-check -r "$here/python-requirements.txt"
           echo "belay setup: notebooks run with $("$root/belay-python/bin/python" --version)"
         fi
