@@ -52,6 +52,8 @@ def reflection(variant):
 
 def save(name, cells, variant):
     nb = new_notebook(cells=cells + reflection(variant))
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"  # stable ids: regenerating changes nothing
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, os.path.join(OUT, name + ".ipynb"))
 
