@@ -72,7 +72,7 @@ struct NotebookClassTests {
         // The gradebook: every honest notebook has full marks (a false fail is the worst bug), every hostile one not.
         let gradebook = try String(contentsOf: out.appendingPathComponent("gradebook.csv"), encoding: .utf8)
         var totals: [String: (Int, Int)] = [:]
-        for line in gradebook.split(separator: "\n").dropFirst(2) {
+        for line in gradebook.split(whereSeparator: \.isNewline).dropFirst(2) {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count > 3, let total = Int(fields[2]), let max = Int(fields[3]) else { continue }
             totals[String(fields[0])] = (total, max)
