@@ -41,7 +41,7 @@ public struct SandboxPolicy: Sendable, Hashable {
     public var visiblePaths: [String] = []
     /// Read-only views of folders the run's uid could not reach where they are (an interpreter under a home
     /// closed to other users): mount point → folder, bind-mounted read-only in the run's mount namespace before
-    /// anything is hidden. Mount points must lie in a private temporary folder (`/run/…`). Needs the mount
+    /// anything is hidden. Mount points must lie in a private temporary folder (`/run/…`), folders outside them. Needs the mount
     /// namespace of ``privateTemporaryDirectories``.
     public var readOnlyMounts: [String: String] = [:]
     /// The student's memory total (a cgroup shared by their build and every task), or `nil` for the
