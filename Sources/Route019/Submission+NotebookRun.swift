@@ -82,6 +82,9 @@ extension Route019Submission {
                 (driver.path, "belay_driver.py"), (finder.path, "belay_find.py"),
             ]
             staged += try embeddingFiles(reference.dataset.embeddingPath, for: notebook).map { ($0.path, $1) }
+            // A copy of the course's data the student handed in is replaced by the course's own files: an unpacked
+            // mtb_full.h5 beside mtb_full.h5.gz would make `!gunzip` stop and ask whether to overwrite it.
+            for name in ["mtb_full.h5", "mtb_full.h5.gz"] { try? fm.removeItem(at: work.appendingPathComponent(name)) }
             for (source, target) in staged {
                 let destination = work.appendingPathComponent(target)
                 try? fm.removeItem(at: destination)

@@ -66,6 +66,8 @@ struct NotebookCourseFilesTests {
         let directory = try TemporaryDirectory(prefix: "belay-course-files-run")
         defer { directory.cleanup() }
         var dataset = sharedReference.dataset
+        // The dataset's plain .h5 lies beside the notebooks, like a student's own unpacked copy handed in with
+        // them: the course's files replace it, or `!gunzip` would stop to ask whether to overwrite it.
         dataset.embeddingPath = try Self.plainH5(in: directory).path
         let reference = Route019Reference(dataset: dataset)
         let keep = directory.file("kept")
