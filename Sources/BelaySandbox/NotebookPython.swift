@@ -11,8 +11,10 @@ public struct NotebookPython: Sendable, Hashable {
     public var executable: String
     /// The installation: `sys.prefix`, `sys.base_prefix` and every folder on `sys.path` outside them (real paths).
     public var visiblePaths: [String]
-    /// Variables the run needs to find the installation (`LD_LIBRARY_PATH` for a staged copy, see ``locate(_:)``).
+    /// Variables the run needs to find the installation (`LD_LIBRARY_PATH` for a mounted view, see ``locate(_:)``).
     public var environment: [String: String]
+    /// Read-only views the run needs (mount point → installation), for ``SandboxPolicy/readOnlyMounts``.
+    public var readOnlyMounts: [String: String] = [:]
     /// `sys.version`, first word.
     public var version: String
     /// What Belay did to make the interpreter usable in the sandbox, if anything, in words.
@@ -27,11 +29,12 @@ public struct NotebookPython: Sendable, Hashable {
     /// and whether it has nbclient, nbformat, jupyter_client and ipykernel. Cached per process.
     ///
     /// When the grader is root and a folder above the installation is closed to other users (a pyenv Python under
-    /// `/root`, mode 0700), the sandbox's private uid could not start it. Belay then makes a hard-linked copy of the
-    /// installation under `/var/cache/belay/python/` (same inodes, no extra space, readable as the originals are)
-    /// and runs that; a copy that cannot be made is reported as unavailable.
+    /// `/root`, mode 0700), the sandbox's private uid could not start it. The run then sees the installation
+    /// read-only at ``mountPoint`` (a bind mount in its own mount namespace, under its private `/run`) and starts
+    /// the interpreter from there; nothing is written outside the run. Without mount namespaces that is reported
+    /// as unavailable.
     ///
-    /// - Complexity: one short Python run the first time; a staged copy links every file of the installation once.
+    /// - Complexity: one short Python run the first time.
     public static func locate(_ requested: String? = nil) -> Result<NotebookPython, Unavailable> {
         let key = requested ?? ""
         cacheLock.lock()
@@ -107,7 +110,7 @@ public struct NotebookPython: Sendable, Hashable {
         var python = NotebookPython(
             executable: reply.executable, visiblePaths: visible, environment: [:], version: reply.version, note: nil)
         guard geteuid() == 0, let closed = visible.compactMap(closedAncestor).first else { return .success(python) }
-        // The private uid cannot reach the installation: stage a hard-linked copy it can reach.
+        // The private uid cannot reach the installation: the run sees it read-only at a neutral mount point.
         guard reply.prefix == reply.base, visible.count == 1 || visible.dropFirst().allSatisfy({ closedAncestor($0) == nil }),
             reply.executable.hasPrefix(reply.prefix + "/")
         else {
@@ -116,20 +119,23 @@ public struct NotebookPython: Sendable, Hashable {
                     description: "the run's private uid cannot reach `\(reply.executable)`: \(closed) is closed to other users; "
                         + "install Python where every user can read it (/usr/local, /opt) or pass --python"))
         }
-        do {
-            let staged = try stage(prefix: reply.prefix)
-            python.executable = staged + reply.executable.dropFirst(reply.prefix.count)
-            python.visiblePaths = [staged] + visible.dropFirst()
-            python.environment["LD_LIBRARY_PATH"] = staged + "/lib"
-            python.note = "\(reply.prefix) is behind \(closed), closed to other users; the run uses a hard-linked copy at \(staged)"
-            return .success(python)
-        } catch {
+        guard HostCapabilities.current.mountIsolation else {
             return .failure(
                 Unavailable(
-                    description: "the run's private uid cannot reach `\(reply.executable)` (\(closed) is closed to other users) "
-                        + "and no reachable copy could be made: \(error)"))
+                    description: "the run's private uid cannot reach `\(reply.executable)`: \(closed) is closed to other users, and "
+                        + "this machine does not permit the mount namespace that would show it read-only to the run; install Python "
+                        + "where every user can read it (/usr/local, /opt) or pass --python"))
         }
+        python.executable = mountPoint + reply.executable.dropFirst(reply.prefix.count)
+        python.visiblePaths = Array(visible.dropFirst())
+        python.readOnlyMounts = [mountPoint: reply.prefix]
+        python.environment["LD_LIBRARY_PATH"] = mountPoint + "/lib"
+        python.note = "\(reply.prefix) is behind \(closed), closed to other users; the run sees it read-only at \(mountPoint)"
+        return .success(python)
     }
+
+    /// Where the run sees an installation it could not reach in place (inside its private `/run`).
+    public static let mountPoint = "/run/belay-python"
 
     /// The first folder on the way to `path` (or `path` itself) that other users cannot enter, or nil.
     static func closedAncestor(_ path: String) -> String? {
@@ -141,33 +147,5 @@ public struct NotebookPython: Sendable, Hashable {
             if (info.st_mode & S_IFMT) == S_IFDIR, info.st_mode & S_IXOTH == 0 { return current }
         }
         return nil
-    }
-
-    /// A hard-linked copy of `prefix` under `/var/cache/belay/python/`, made once (atomically, by rename).
-    static func stage(prefix: String) throws -> String {
-        let root = "/var/cache/belay/python"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-        chmod("/var/cache/belay", 0o755)
-        chmod(root, 0o755)
-        let name = prefix.split(separator: "/").joined(separator: "_")
-        let target = root + "/" + name
-        if access(target + "/.belay-complete", F_OK) == 0 { return target }
-        let partial = target + ".partial-\(getpid())"
-        guard let cp = HostCapabilities.findTool("cp") else { throw Unavailable(description: "cp not found") }
-        let outcome = ProcessRunner(
-            executable: cp, arguments: [cp, "-al", prefix, partial], environment: ["PATH=/usr/bin:/bin"], workingDirectory: "/",
-            stdin: Data(), resultChannel: false, wallSeconds: 300, maxOutputBytes: 1 << 16, maxResultBytes: 0, sweepUID: nil
-        ).run()
-        guard outcome.termination == .exited(0) else {
-            try? FileManager.default.removeItem(atPath: partial)
-            throw Unavailable(description: "cp -al \(prefix): " + String(decoding: outcome.stderr.prefix(300), as: UTF8.self))
-        }
-        chmod(partial, 0o755)
-        FileManager.default.createFile(atPath: partial + "/.belay-complete", contents: Data())
-        if rename(partial, target) != 0 {
-            // Another Belay staged it first.
-            try? FileManager.default.removeItem(atPath: partial)
-        }
-        return target
     }
 }

@@ -42,6 +42,7 @@ public enum NotebookRunner {
     ) async -> SandboxResult {
         var policy = policy
         policy.visiblePaths += python.visiblePaths
+        policy.readOnlyMounts.merge(python.readOnlyMounts) { _, new in new }
         let (result, _) = await Sandbox.run(
             executable: python.executable,
             // Read by relative path: Python would make a script's path absolute, and the absolute path of the

@@ -127,10 +127,26 @@ public enum Sandbox {
             if host.mountIsolation, let shell = host.shell, let mount = HostCapabilities.findTool("mount") {
                 namespaces.append("-m")
                 let plan = Self.coverPlan(policy: policy, workingDirectory: workingDirectory.path)
-                mountScript = [shell, "-c", Self.mountScript(plan: plan, mount: mount, size: max(policy.maxFileBytes, 1 << 20)), "belay-sandbox"]
+                mountScript = [
+                    shell, "-c",
+                    Self.mountScript(
+                        plan: plan, mount: mount, size: max(policy.maxFileBytes, 1 << 20), readOnlyMounts: policy.readOnlyMounts),
+                    "belay-sandbox",
+                ]
                 applied.append("private " + plan.replaced.joined(separator: ", "))
+                for (target, source) in policy.readOnlyMounts.sorted(by: { $0.key < $1.key }) {
+                    applied.append("\(source) visible read-only at \(target)")
+                }
                 if !plan.hidden.isEmpty { applied.append("hidden from the run: " + plan.hidden.joined(separator: ", ")) }
             } else {
+                if !policy.readOnlyMounts.isEmpty {
+                    // The run would start a program it cannot reach: better not to start it.
+                    let result = SandboxResult(
+                        termination: .failedToStart("read-only views of \(policy.readOnlyMounts.values.sorted().joined(separator: ", ")) need a mount namespace (unshare -m), not permitted here"),
+                        stdout: Data(), stderr: Data(), wallSeconds: 0, cpuSeconds: 0, appliedLimits: applied, unappliedLimits: unapplied)
+                    if let uid { await SandboxUserPool.shared.release(uid) }
+                    return (result, nil)
+                }
                 unapplied.append("private temporary folders: unshare -m not permitted; /tmp is shared")
                 if !policy.hiddenPaths.isEmpty {
                     unapplied.append("hiding grader folders (\(policy.hiddenPaths.count)): no mount namespace")
@@ -403,13 +419,20 @@ extension Sandbox {
     /// The shell script run as root in the new mount namespace before the run starts: it mounts the plan and
     /// execs the rest of the command. A mount that fails stops the run (exit 125, "belay-sandbox: …" on
     /// standard error): a run is never started with less protection than it reports.
-    static func mountScript(plan: CoverPlan, mount: String, size: UInt64) -> String {
+    static func mountScript(plan: CoverPlan, mount: String, size: UInt64, readOnlyMounts: [String: String] = [:]) -> String {
         func quoted(_ path: String) -> String { "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         var script = ""
         for path in plan.replaced {
             let q = quoted(path)
             script += "\(mount) -t tmpfs -o size=\(size),mode=1777,nosuid,nodev tmpfs \(q) "
                 + "|| { echo \"belay-sandbox: cannot make \(q) private\" >&2; exit 125; }; "
+        }
+        // Before anything is hidden: the folders behind them may be among the hidden ones.
+        let mkdir = HostCapabilities.findTool("mkdir") ?? "mkdir"
+        for (target, source) in readOnlyMounts.sorted(by: { $0.key < $1.key }) {
+            let (t, s) = (quoted(target), quoted(source))
+            script += "\(mkdir) -p \(t) && \(mount) --bind \(s) \(t) && \(mount) -o remount,bind,ro,nosuid,nodev \(t) "
+                + "|| { echo \"belay-sandbox: cannot show \(s) read-only at \(t)\" >&2; exit 125; }; "
         }
         for path in plan.hidden {
             let q = quoted(path)

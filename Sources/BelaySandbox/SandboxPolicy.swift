@@ -39,6 +39,11 @@ public struct SandboxPolicy: Sendable, Hashable {
     /// Folders the run needs beyond the system folders, the Swift toolchain and its working directory; with
     /// ``privateTemporaryDirectories`` everything else outside the system folders is hidden from the run.
     public var visiblePaths: [String] = []
+    /// Read-only views of folders the run's uid could not reach where they are (an interpreter under a home
+    /// closed to other users): mount point → folder, bind-mounted read-only in the run's mount namespace before
+    /// anything is hidden. Mount points must lie in a private temporary folder (`/run/…`), folders outside them. Needs the mount
+    /// namespace of ``privateTemporaryDirectories``.
+    public var readOnlyMounts: [String: String] = [:]
     /// The student's memory total (a cgroup shared by their build and every task), or `nil` for the
     /// per-process address-space limit alone.
     public var memoryGroup: SandboxMemoryGroup?

@@ -1,7 +1,9 @@
 public import Foundation
 import BelayData
 import BelayFormats
+import BelayChecksum
 import BelaySandbox
+import Synchronization
 
 /// How Belay runs handed-in notebooks (see ``Route019Submission/runningNotebook(at:name:reference:options:)``).
 public struct NotebookRunOptions: Sendable {
@@ -75,11 +77,15 @@ extension Route019Submission {
             {
                 try fm.copyItem(at: file, to: work.appendingPathComponent(file.lastPathComponent))
             }
-            let embeddingName = reference.dataset.embeddingPath.lowercased().hasSuffix(".gz") ? "mtb_full.h5.gz" : "mtb_full.h5"
-            for (source, target) in [
+            var staged = [
                 (notebook.path, "notebook.ipynb"), (reference.dataset.sheetPath, CourseDataset.sheetFileName),
-                (reference.dataset.embeddingPath, embeddingName), (driver.path, "belay_driver.py"), (finder.path, "belay_find.py"),
-            ] {
+                (driver.path, "belay_driver.py"), (finder.path, "belay_find.py"),
+            ]
+            staged += try embeddingFiles(reference.dataset.embeddingPath, for: notebook).map { ($0.path, $1) }
+            // A copy of the course's data the student handed in is replaced by the course's own files: an unpacked
+            // mtb_full.h5 beside mtb_full.h5.gz would make `!gunzip` stop and ask whether to overwrite it.
+            for name in ["mtb_full.h5", "mtb_full.h5.gz"] { try? fm.removeItem(at: work.appendingPathComponent(name)) }
+            for (source, target) in staged {
                 let destination = work.appendingPathComponent(target)
                 try? fm.removeItem(at: destination)
                 try fm.copyItem(atPath: source, toPath: destination.path)
@@ -174,6 +180,66 @@ extension Route019Submission {
         submission.sandboxNotes = submission.notebookFindings?.summary
         return submission
     }
+
+    /// The course's embedding file under the course's names for `notebook`'s working folder: always
+    /// `mtb_full.h5.gz` (a gzip of a plain `.h5`, made once per process), so that `!gunzip mtb_full.h5.gz` works,
+    /// and also `mtb_full.h5` (the `.h5.gz` decompressed once) unless the notebook's code names the `.h5.gz`
+    /// (then it unpacks it itself, and a `mtb_full.h5` already there would make `gunzip` refuse).
+    ///
+    /// - Complexity: O(size of the file) the first time per dataset; a lookup afterwards.
+    static func embeddingFiles(_ path: String, for notebook: URL) throws -> [(URL, String)] {
+        let source = URL(fileURLWithPath: path)
+        let gzipped = path.lowercased().hasSuffix(".gz")
+        let compressed = gzipped ? source : try stagedConversion(of: source, compress: true)
+        var files = [(compressed, "mtb_full.h5.gz")]
+        if !notebookNamesGzippedEmbeddings(notebook) {
+            files.append((gzipped ? try stagedConversion(of: source, compress: false) : source, "mtb_full.h5"))
+        }
+        return files
+    }
+
+    /// Whether a code cell of `notebook` mentions `.h5.gz` (the notebook unpacks the embeddings itself).
+    static func notebookNamesGzippedEmbeddings(_ notebook: URL) -> Bool {
+        guard let data = try? Data(contentsOf: notebook),
+            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let cells = json["cells"] as? [[String: Any]]
+        else { return true }
+        return cells.contains { cell in
+            guard cell["cell_type"] as? String == "code" else { return false }
+            let source = (cell["source"] as? [String])?.joined() ?? (cell["source"] as? String) ?? ""
+            return source.lowercased().contains(".h5.gz")
+        }
+    }
+
+    /// `source` gzipped (or gunzipped), made once in the temporary folder under a name that changes with the
+    /// source's path, size and modification time, and reused by later runs (and later Belay processes).
+    static func stagedConversion(of source: URL, compress: Bool) throws -> URL {
+        let fm = FileManager.default
+        let attributes = try fm.attributesOfItem(atPath: source.path)
+        let stamp = [
+            source.standardizedFileURL.path, "\((attributes[.size] as? NSNumber)?.int64Value ?? 0)",
+            "\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)", compress ? "gz" : "h5",
+        ].joined(separator: "\n")
+        let name = "belay-course-" + SHA256.hex(Data(stamp.utf8)).prefix(16) + (compress ? ".h5.gz" : ".h5")
+        let target = fm.temporaryDirectory.appendingPathComponent(name)
+        return try stagedConversions.withLock { _ in
+            if fm.fileExists(atPath: target.path) { return target }
+            let partial = target.appendingPathExtension("partial-\(getpid())")
+            defer { try? fm.removeItem(at: partial) }
+            if compress {
+                try Gzip.compress(Data(contentsOf: source), level: 1).write(to: partial)
+            } else {
+                try Gzip.decompressFile(at: source, to: partial)
+            }
+            // Another Belay may have made it meanwhile: either copy will do.
+            if rename(partial.path, target.path) != 0, !fm.fileExists(atPath: target.path) {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
+            }
+            return target
+        }
+    }
+
+    private static let stagedConversions = Mutex(())
 
     /// A submission from the notebook file alone, graded from the outputs saved in it.
     static func loadSingleNotebook(_ notebook: URL, name: String) -> Route019Submission {

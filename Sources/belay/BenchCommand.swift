@@ -41,6 +41,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("kill-resume-class"), help: "CSV submissions in the kill-and-resume class.")
     var killResumeClass: Int = 30
 
+    @Option(name: .customLong("notebook-runs"), help: "Also run a course-style notebook this many times in Belay's sandbox and in a plain `jupyter nbconvert --execute` (nbclient when nbconvert is absent), and report the best of each (0 = skip).")
+    var notebookRuns: Int = 2
+
     @Option(name: .long, help: "OpenBLAS threads for both sides.")
     var threads: Int = 1
 
@@ -82,7 +85,99 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if scale > 0 { try scaleRun(scratch: scratch) }
         if classSize > 0 || swiftClass > 0 { try await gradingRun(scratch: scratch) }
+        if notebookRuns > 0 { try await notebookRun(scratch: scratch) }
         if killResumeTrials > 0 { try killResumeRun(scratch: scratch) }
+    }
+
+    /// Seconds per notebook: Belay's sandboxed run of Tests/Notebooks/course_steps.ipynb (fresh kernel, every cell,
+    /// then the search for the work) against the same notebook run plainly, by `jupyter nbconvert --to notebook
+    /// --execute` or, without nbconvert, by nbclient directly, in a folder holding the course's files. Both sides get
+    /// one BLAS thread (the sandbox's setting). Skipped, with the reason, when Python or nbclient is missing.
+    func notebookRun(scratch: URL) async throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let notebook = repository.appendingPathComponent("Tests/Notebooks/course_steps.ipynb")
+        print("\nNotebooks (course_steps.ipynb: the course's steps in student style, embedded data; best of \(notebookRuns))")
+        guard FileManager.default.fileExists(atPath: notebook.path) else {
+            print("  skipped: \(notebook.path) is not here (run bench from a checkout of the repository)")
+            return
+        }
+        let setup = try GradingSetup.make(dataOptions: try DataOptions.parse([]), rubricPath: nil)
+        let dataset = setup.reference.dataset
+        // Belay's side: the sandboxed run and the search, as `grade` does it.
+        var belayBest = Double.infinity
+        var notes = ""
+        for run in 0..<notebookRuns {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let submission = await Route019Submission.runningNotebook(
+                at: notebook, name: "bench\(run)", reference: setup.reference, options: NotebookRunOptions(python: python))
+            belayBest = min(belayBest, seconds(since: start))
+            notes = submission.sandboxNotes ?? ""
+            if notes.hasPrefix("the notebook was not run") {
+                print("  skipped: \(notes)")
+                return
+            }
+        }
+        // The plain side, in the same run.
+        let interpreter = python
+        func succeeds(_ code: String) -> Bool {
+            runPlain([interpreter, "-c", code], in: scratch).status == 0
+        }
+        guard succeeds("import nbclient, ipykernel") else {
+            print("  skipped: \(python) lacks nbclient or ipykernel (pip install nbclient ipykernel, or scripts/setup)")
+            return
+        }
+        let nbconvert = succeeds("import nbconvert")
+        let plainName = nbconvert ? "plain `jupyter nbconvert --to notebook --execute`" : "plain nbclient (jupyter nbconvert is not installed)"
+        var plainBest = Double.infinity
+        for run in 0..<notebookRuns {
+            let folder = scratch.appendingPathComponent("plain-notebook-\(run)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: notebook, to: folder.appendingPathComponent("course_steps.ipynb"))
+            try FileManager.default.copyItem(
+                atPath: dataset.sheetPath, toPath: folder.appendingPathComponent(CourseDataset.sheetFileName).path)
+            try FileManager.default.copyItem(
+                atPath: dataset.embeddingPath,
+                toPath: folder.appendingPathComponent(dataset.embeddingPath.hasSuffix(".gz") ? "mtb_full.h5.gz" : "mtb_full.h5").path)
+            let command =
+                nbconvert
+                ? [python, "-m", "nbconvert", "--to", "notebook", "--execute", "--output", "executed.ipynb", "course_steps.ipynb"]
+                : [python, "-c", "import nbformat, nbclient; nb = nbformat.read('course_steps.ipynb', as_version=4); "
+                    + "nbclient.NotebookClient(nb, timeout=600, resources={'metadata': {'path': '.'}}).execute(); "
+                    + "nbformat.write(nb, 'executed.ipynb')"]
+            let start = DispatchTime.now().uptimeNanoseconds
+            let outcome = runPlain(command, in: folder)
+            let elapsed = seconds(since: start)
+            guard outcome.status == 0 else {
+                print("  skipped: the plain run failed (status \(outcome.status)): \(outcome.error.suffix(600))")
+                return
+            }
+            plainBest = min(plainBest, elapsed)
+        }
+        print(String(format: "  Belay, sandboxed (private uid, no network, limits; kernel, cells, search for the work): %.2f s per notebook", belayBest))
+        print(String(format: "  %@: %.2f s per notebook", plainName, plainBest))
+        print(String(format: "  belay/plain: %.2f", belayBest / plainBest))
+        print("  sandbox: \(notes)")
+    }
+
+    /// Runs `command` (its first element looked up on `PATH`) in `folder` with one BLAS thread.
+    func runPlain(_ command: [String], in folder: URL) -> (status: Int32, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = command
+        process.currentDirectoryURL = folder
+        var env = ProcessInfo.processInfo.environment
+        env["OPENBLAS_NUM_THREADS"] = "1"
+        env["OMP_NUM_THREADS"] = "1"
+        env["MKL_NUM_THREADS"] = "1"
+        process.environment = env
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        do { try process.run() } catch { return (-1, "\(error)") }
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
     }
 
     /// Times what instructors wait for: the reference once, then a class of CSV submissions (each a variation of

@@ -5,6 +5,8 @@ from nbformat.v4 import new_code_cell as code, new_markdown_cell as md, new_note
 
 def save(name, cells):
     nb = new_notebook(cells=cells)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"  # stable ids: regenerating changes nothing
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, name)
 
@@ -74,7 +76,15 @@ hostile = {
     "hostile_loop.ipynb": "while True:\n    pass",
     "hostile_network.ipynb": "import urllib.request\nurllib.request.urlopen('http://example.com', timeout=5).read()",
     "hostile_rubric.ipynb": "import glob\nprint(glob.glob('/work/**/rubric.yaml', recursive=True) + glob.glob('/root/**/*.yaml', recursive=True))\n"
-                            "print(open('/etc/hostname').read())",
+                            "print(open('/etc/hostname').read())\n"
+                            # Up from the working folder (whose parents a private /tmp covers only by name), then
+                            # everywhere: the rubric, other students' notebooks, the grader's home.
+                            "import os\nseen = []\nfor top in ('..', '/tmp', '/home', '/root', os.path.expanduser('~')):\n"
+                            "    for root, dirs, files in os.walk(top):\n"
+                            "        seen += [os.path.join(root, f) for f in files if f.endswith(('.yaml', '.ipynb', '.csv', '.txt'))\n"
+                            "                 and 'belay_' not in f and f != 'notebook.ipynb']\n"
+                            "print('FOUND', sorted(set(seen))[:20])\n"
+                            "for path in seen[:5]:\n    print(open(path).read()[:200])",
     "hostile_rm.ipynb": "import os\nos.system('rm -rf ~ / 2>/dev/null')\nprint(os.listdir('.'))",
     "hostile_memory.ipynb": "blocks = []\nwhile True:\n    blocks.append(bytearray(256 << 20))",
     "hostile_kill.ipynb": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",

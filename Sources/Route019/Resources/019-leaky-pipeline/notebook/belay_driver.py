@@ -84,7 +84,10 @@ def watchdog():
                 dead = True
             over = time.monotonic() - START > budget + 45
             began = CURRENT.get("began")
-            cell_over = CURRENT["cell"] is not None and began is not None and time.monotonic() - began > cell_timeout + 5
+            # The cell's own limit (the per-cell limit, or less when the notebook's budget is nearly spent):
+            # ipykernel 7 does not interrupt a busy `while True: pass`, and nbclient then waits for ever.
+            limit = CURRENT.get("limit") or cell_timeout
+            cell_over = CURRENT["cell"] is not None and began is not None and time.monotonic() - began > limit + 5
             if dead or over or cell_over:
                 if dead:
                     RUN["kernel_died"] = CURRENT["cell"] or 0
@@ -92,7 +95,7 @@ def watchdog():
                 elif cell_over:
                     RUN["stopped_at"] = CURRENT["cell"]
                     RUN["cells"].append({"cell": CURRENT["cell"], "seconds": round(time.monotonic() - began, 3), "timed_out": True})
-                    RUN["message"] = (f"cell {CURRENT['cell']} reached the per-cell time limit ({int(cell_timeout)} s) and did not "
+                    RUN["message"] = (f"cell {CURRENT['cell']} reached the per-cell time limit ({int(limit)} s) and did not "
                                       "stop when interrupted; the cells after it were not run")
                 else:
                     RUN["stopped_at"] = CURRENT["cell"]
@@ -129,6 +132,7 @@ try:
             began = time.monotonic()
             entry = {"cell": index + 1, "seconds": 0.0, "timed_out": False}
             CURRENT["cell"] = index + 1
+            CURRENT["limit"] = client.timeout
             CURRENT["began"] = time.monotonic()
             try:
                 client.execute_cell(cell, index)

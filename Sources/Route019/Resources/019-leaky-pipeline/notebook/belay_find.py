@@ -178,13 +178,39 @@ def _belay_find():
         [(c[0], c) for c in feature_cands],
         key=lambda c: (c[1].tobytes() if c[1].dtype.kind != "O" else "\0".join(c[1]).encode(), c[3].tobytes(),
                        None if c[2] is None else "\0".join(c[2]).encode()))
+    def covers(big, small):
+        # `small` is a slice of `big` (a train or test part, the rows with an embedding): every row of `small` is
+        # the row of `big` with the same id, label included.
+        where = {}
+        for n, i in enumerate(big[1]):
+            where.setdefault(str(i), n)
+        if len(where) != len(big[1]) or len(small[1]) > len(big[1]):
+            return False
+        rows = [where.get(str(i)) for i in small[1]]
+        if any(r is None for r in rows):
+            return False
+        if not np.array_equal(big[3][rows], small[3]):
+            return False
+        if small[2] is not None and big[2] is not None and not all(big[2][r] == l for r, l in zip(rows, small[2])):
+            return False
+        return True
+
     features = None
     if len(feature_cands) == 1:
         features = feature_cands[0][1]
     elif len(feature_cands) > 1:
         chosen = [c for c in feature_cands if c[0].startswith("`X_features`") and "`df`" in c[0]]
+        whole = [c for c in feature_cands if all(o is c or covers(c[1], o[1]) for o in feature_cands)]
+        if len(whole) > 1:
+            # Tables with the same proteins and the same rows (one with its labels, one without): the first
+            # that has labels.
+            whole = [c for c in whole if c[1][2] is not None][:1] or whole[:1]
         if len(chosen) == 1:
             features = chosen[0][1]
+        elif len(whole) == 1:
+            features = whole[0][1]
+            report["notes"].append(f"features: {whole[0][0]} holds the rows of the other tables that fit ("
+                                   + ", ".join(o[0] for o in feature_cands if o is not whole[0]) + ")")
         else:
             record("features.csv", "ambiguous", "", "several different feature tables fit: "
                    + "; ".join(c[0] for c in feature_cands[:5]))
@@ -253,6 +279,19 @@ def _belay_find():
             ids = f[idc].astype(str).to_numpy()
             if len(set(ids)) == ids.size and known is not None and np.mean([i in known for i in ids]) >= 0.9:
                 id_cands.append((f"`{k}[{idc!r}]`", ids))
+        elif f.index.dtype.kind == "O" and known is not None:
+            # Indexed by protein id (`pd.DataFrame(vectors, index=ids)`, `.T` of a dict of vectors).
+            ids = f.index.astype(str).to_numpy()
+            if len(set(ids)) == ids.size and np.mean([i in known for i in ids]) >= 0.9:
+                id_cands.append((f"`{k}.index`", ids))
+
+    def own_ids(k):
+        # A Series indexed by protein id carries its own alignment.
+        v = ns.get(k)
+        if pd is None or not isinstance(v, pd.Series) or v.index.dtype.kind != "O" or known is None:
+            return None
+        ids = v.index.astype(str).to_numpy()
+        return ids if len(set(ids)) == ids.size and np.mean([i in known for i in ids]) >= 0.9 else None
     cl_cands = []
     for k, v in ns.items():
         a = vector(v)
@@ -270,6 +309,10 @@ def _belay_find():
     clusters = None
     pairs = []
     for cn, c in cl_cands:
+        own = own_ids(cn.strip("`"))
+        if own is not None:
+            pairs.append((f"{cn}.index", own, cn, c))
+            continue
         for iname, ids in distinct(id_cands, key=lambda a: "\0".join(a)):
             if ids.size == c.size:
                 pairs.append((iname, ids, cn, c))
@@ -305,11 +348,35 @@ def _belay_find():
         emb = [(k, X) for k, v in ns.items() if (X := matrix(v)) is not None and X.shape[0] == m and X.dtype.kind == "f"
                and X.shape[1] != m and X.shape[1] >= 8]
         emb = distinct(emb, key=lambda X: X.tobytes())
-        rows = None
-        if len(emb) == 1:
+        # Row lookups of each embedding-like matrix (raw, scaled, normalised), so that the test rows
+        # train_test_split returned can be traced back to positions over the aligned proteins.
+        row_maps = []
+        for _, E in emb[:6]:
             rows = {}
-            for n, r in enumerate(np.ascontiguousarray(emb[0][1])):
+            for n, r in enumerate(np.ascontiguousarray(E)):
                 rows.setdefault(r.tobytes(), []).append(n)
+            row_maps.append((E, rows))
+
+        def rows_mask(X):
+            masks = []
+            for E, rows in row_maps:
+                if X.shape[1] != E.shape[1] or X.shape[0] >= m:
+                    continue
+                # Identical vectors (identical sequences) are interchangeable: they take their rows in order.
+                used = {}
+                mask = np.zeros(m, bool)
+                for r in X:
+                    key_ = np.ascontiguousarray(r, dtype=E.dtype).tobytes()
+                    group = rows.get(key_)
+                    n_used = used.get(key_, 0)
+                    if group is None or n_used >= len(group):
+                        mask = None
+                        break
+                    mask[group[n_used]] = True
+                    used[key_] = n_used + 1
+                if mask is not None:
+                    masks.append(mask)
+            return masks[0] if masks and all(np.array_equal(masks[0], x) for x in masks) else None
         tests = []  # (name, is_test_side, mask)
         for k, v in ns.items():
             a = vector(v)
@@ -322,8 +389,10 @@ def _belay_find():
             if side is None:
                 continue
             mask = None
-            if a is not None and is_ints(a) and a.size < m and a.size > 0 and a.min() >= 0 and a.max() < m \
-                    and np.unique(a).size == a.size and re.search(r"idx|ind|index", base):
+            if a is not None and is_ints(a) and a.size < m and a.size >= max(5, 0.02 * m) and a.min() >= 0 \
+                    and a.max() < m and np.unique(a).size == a.size \
+                    and (re.search(r"idx|ind|index|pos|rows", base)
+                         or (a.dtype.kind in "iu" and not re.search(r"clust|group|comp|label|class|^y|_y", base))):
                 mask = np.zeros(m, bool)
                 mask[a.astype(np.int64)] = True
             elif a is not None and is_strings(a) and a.size < m and all(str(x) in pos for x in a):
@@ -331,19 +400,8 @@ def _belay_find():
                 mask[[pos[str(x)] for x in a]] = True
             else:
                 X = matrix(v)
-                if X is not None and rows is not None and X.shape[1] == emb[0][1].shape[1] and X.shape[0] < m:
-                    # Identical vectors (identical sequences) are interchangeable: they take their rows in order.
-                    used = {}
-                    mask = np.zeros(m, bool)
-                    for r in X:
-                        key_ = np.ascontiguousarray(r, dtype=emb[0][1].dtype).tobytes()
-                        group = rows.get(key_)
-                        n_used = used.get(key_, 0)
-                        if group is None or n_used >= len(group):
-                            mask = None
-                            break
-                        mask[group[n_used]] = True
-                        used[key_] = n_used + 1
+                if X is not None and X.shape[0] < m:
+                    mask = rows_mask(X)
             if mask is not None:
                 tests.append((k, mask if side == "test" else ~mask))
         tests.sort(key=lambda t: "test" not in t[0].lower())
@@ -424,12 +482,19 @@ def _belay_find():
             derived = None
             if metric == "similarity_threshold":
                 # A literal in the cell that links pairs (`S > 0.9`), when it is the only one.
-                found = set()
+                # Or the variable compared there (`S > thr`), when it is a top-level number.
+                found, named = set(), set()
                 for source in globals().get("In", []) or []:
                     if re.search(r"connected_components|cosine", source):
-                        found |= set(re.findall(r">=?\s*(0?\.\d+|1\.0)\b", source))
+                        found |= {float(x) for x in re.findall(r">=?\s*(0?\.\d+|1\.0)\b", source)}
+                        for word in re.findall(r">=?\s*([A-Za-z_]\w*)\b", source):
+                            value = ns.get(word)
+                            if isinstance(value, (float, np.floating)) and -1.0 <= float(value) <= 1.0:
+                                found.add(float(value))
+                                named.add(word)
                 if len(found) == 1:
-                    derived = (float(found.pop()), "the literal in the cell that links pairs")
+                    derived = (found.pop(), f"`{named.pop()}`, compared in the cell that links pairs" if len(named) == 1
+                               else "the literal in the cell that links pairs")
             if metric == "test_fraction" and random_share is not None:
                 derived = (random_share, "the random split's test share (no variable named like TEST_FRACTION)")
             if derived:
