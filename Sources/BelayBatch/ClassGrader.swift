@@ -7,8 +7,9 @@ public import Foundation
 ///
 /// Outputs, in `OUT`:
 /// - `OUT/<student>/junit.xml`, `report.txt` (plain terminal report), `report.json`, `results.json`
-///   (Gradescope) and `.belay-cache.json`;
-/// - `OUT/gradebook.csv`, `OUT/item-analysis.csv`, `OUT/junit.xml` (whole class, or the shard's students);
+///   (Gradescope), `report.html` (self-contained page with figures) and `.belay-cache.json`;
+/// - `OUT/gradebook.csv`, `OUT/item-analysis.csv`, `OUT/junit.xml`, `OUT/class.html` (whole class, or the shard's
+///   students);
 /// - with a ``Shard``, `OUT/belay-shard.json` (``ShardManifest``), which ``GradebookMerge`` reads.
 ///
 /// A broken submission never stops the batch: an unsafe or corrupt archive is that student's `error`
@@ -112,7 +113,7 @@ public struct ClassGrader: Sendable {
 
     static let cacheFile = ".belay-cache.json"
     /// A student's reports, in the order they are written (the cache entry comes after all of them).
-    static let reportFiles = ["junit.xml", "report.txt", "report.json", "results.json"]
+    static let reportFiles = ["junit.xml", "report.txt", "report.json", "results.json", "report.html"]
 
     /// Grades the class.
     ///
@@ -173,8 +174,8 @@ public struct ClassGrader: Sendable {
 
         let ordered = all.compactMap { results[$0.name] }
         try Self.writeClassReports(
-            ordered, reports: all.compactMap { reports[$0.name] }, route: grader.routeID, reproducible: reproducible,
-            to: outDirectory)
+            ordered, reports: all.compactMap { reports[$0.name] }, route: grader.routeID,
+            routeTitle: grader.routeTitle, reproducible: reproducible, to: outDirectory)
         if let shard {
             let manifest = ShardManifest(
                 shard: shard.index, of: shard.count, classSize: everyone.count,
@@ -197,17 +198,21 @@ public struct ClassGrader: Sendable {
         AtomicFile.removeLeftovers(in: out)
     }
 
-    /// Writes the class files, `gradebook.csv`, `item-analysis.csv` and the combined `junit.xml`, from the
-    /// students' results and the reports their files were rendered from (stand-ins for error and timeout
+    /// Writes the class files, `gradebook.csv`, `item-analysis.csv`, the combined `junit.xml` and `class.html`,
+    /// from the students' results and the reports their files were rendered from (stand-ins for error and timeout
     /// results), both sorted by name. `belay grade` and `belay gradebook merge` both write through here, so a
     /// merge of shards cannot drift from a single run.
     static func writeClassReports(
-        _ results: [StudentResult], reports: [GradeReport], route: String, reproducible: Bool, to outDirectory: URL
+        _ results: [StudentResult], reports: [GradeReport], route: String, routeTitle: String, reproducible: Bool,
+        to outDirectory: URL
     ) throws {
         try write(Gradebook.render(reports: results), to: outDirectory.appendingPathComponent("gradebook.csv"))
         try write(ItemAnalysis.render(results), to: outDirectory.appendingPathComponent("item-analysis.csv"))
         let combined = JUnitReport.renderCombined(reports, name: "belay \(route) class", reproducible: reproducible)
         try write(combined, to: outDirectory.appendingPathComponent("junit.xml"))
+        try write(
+            HTMLReport.renderClass(results, title: "\(routeTitle): class report"),
+            to: outDirectory.appendingPathComponent("class.html"))
     }
 
     // MARK: One student
@@ -349,7 +354,7 @@ public struct ClassGrader: Sendable {
                 standIn(name, message, submissionSHA: nil))
     }
 
-    /// Writes a student's four reports and cache entry. A failure to write is added to the result's message
+    /// Writes a student's five reports and cache entry. A failure to write is added to the result's message
     /// (so it reaches the progress line and the gradebook) rather than stopping the batch.
     ///
     /// Order matters for a run killed half-way: the old cache entry goes first, then each report is replaced
@@ -367,6 +372,7 @@ public struct ClassGrader: Sendable {
                 "report.txt": Data(TerminalReport.render(report, color: false).utf8),
                 "report.json": Data(JSONReport.render(report, reproducible: reproducible).utf8),
                 "results.json": Data(GradescopeReport.render(report, reproducible: reproducible).utf8),
+                "report.html": Data(HTMLReport.render(report).utf8),
             ]
             for file in Self.reportFiles {
                 try write(rendered[file]!, to: studentOut.appendingPathComponent(file))

@@ -100,8 +100,11 @@ public struct Route019Grader: SubmissionGrader {
                 Property("notebook.found", findings.sources.map { "\($0.artefact) <- \($0.source)" }.joined(separator: "\n")))
             if let kept = findings.keptIn { properties.append(Property("notebook.executed", kept.path)) }
         }
-        let report = await Route019Checks.engine.run(
+        var report = await Route019Checks.engine.run(
             rubric: rubric, context: context, audience: audience, submissionName: submission.name, properties: properties)
+        // Pictures of the student's own work for the HTML report (see Route019Figures.swift).
+        let figures = Route019Figures.make(context)
+        report.figures = figures.isEmpty ? nil : figures
         if let findings = submission.notebookFindings { return Self.explainingNotebook(report, findings) }
         return submission.kind == "swift" ? Self.speakingSwift(report) : report
     }

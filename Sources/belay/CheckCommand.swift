@@ -34,6 +34,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Also write a Gradescope results.json here.")
     var gradescope: String?
 
+    @Option(name: .long, help: "Also write a self-contained HTML report (with figures of your work) here.")
+    var html: String?
+
     @Flag(name: .long, help: "Run hidden checks too, as grading does (for instructors).")
     var instructor = false
 
@@ -72,6 +75,7 @@ struct CheckCommand: AsyncParsableCommand {
             if let junit { try write(JUnitReport.render(report, reproducible: grading.reproducible), to: junit) }
             if let json { try write(JSONReport.render(report, reproducible: grading.reproducible), to: json) }
             if let gradescope { try write(GradescopeReport.render(report, reproducible: grading.reproducible), to: gradescope) }
+            if let html { try write(HTMLReport.render(report), to: html) }
         } catch {
             printError("cannot write a report: \(error)")
             throw Exit.internalError
