@@ -153,7 +153,7 @@ enum SVGChart {
         let rows = Array(figure.bars.prefix(80))
         let rowH = 20.0, labelW = 200.0, bottom = 40.0
         let height = top + Double(rows.count) * rowH + bottom
-        let plotX = left + labelW - 56, plotW = width - plotX - right - 60
+        let plotX = left + labelW - 56, plotW = width - plotX - right - 130  // room for the notes
         let maxValue = rows.map(\.value).filter(\.isFinite).max() ?? 0
         let range = figure.valueRange ?? 0...max(maxValue, 1)
         let span = range.upperBound - range.lowerBound
@@ -189,7 +189,7 @@ enum SVGChart {
 
     static func intervals(_ figure: ReportFigure) -> String {
         let rows = Array(figure.intervals.prefix(40))
-        let rowH = 34.0, labelW = 150.0, bottom = 44.0
+        let rowH = 34.0, labelW = 150.0, bottom = 62.0
         let height = top + Double(rows.count) * rowH + bottom
         let plotX = left + labelW - 40, plotW = width - plotX - right
         let values = rows.flatMap { [$0.low, $0.high] + [$0.value, $0.reference].compactMap { $0 } }.filter(\.isFinite)
@@ -205,7 +205,7 @@ enum SVGChart {
             out += "<line class=\"grid\" x1=\"\(n(x(t)))\" x2=\"\(n(x(t)))\" y1=\"\(n(top))\" y2=\"\(n(plotBottom))\"/>"
             out += text(x(t), plotBottom + 16, label(t))
         }
-        out += text(plotX + plotW / 2, height - 8, figure.xLabel)
+        out += text(plotX + plotW / 2, plotBottom + 32, figure.xLabel)
         out += "</g>"
         for (i, row) in rows.enumerated() {
             let cy = top + Double(i) * rowH + rowH / 2
@@ -222,7 +222,7 @@ enum SVGChart {
             }
         }
         // Legend: what the dot, the bar and the tick are.
-        let ly = plotBottom + 30
+        let ly = plotBottom + 52
         out += "<g class=\"legend\"><circle class=\"value\" cx=\"\(n(plotX))\" cy=\"\(n(ly - 4))\" r=\"5\"/>"
         out += text(plotX + 9, ly, "yours", anchor: "start")
         out += "<rect class=\"range\" x=\"\(n(plotX + 60))\" y=\"\(n(ly - 10))\" width=\"24\" height=\"12\"/>"

@@ -46,7 +46,8 @@ public enum Route019Figures {
     /// reused while its entry exists).
     static let similarityCache = Mutex<[(reference: Route019Reference, ids: [String], counts: [Int])]>([])
 
-    static func fineHistogram(_ reference: Route019Reference, ids: [String]) -> [Int] {
+    static func fineHistogram(_ reference: Route019Reference, ids unordered: [String]) -> [Int] {
+        let ids = unordered.sorted()  // the histogram does not depend on the order: one entry per protein set
         if let hit = similarityCache.withLock({ cache in cache.first { $0.reference === reference && $0.ids == ids } }) {
             return hit.counts
         }
