@@ -174,8 +174,8 @@ public struct ClassGrader: Sendable {
 
         let ordered = all.compactMap { results[$0.name] }
         try Self.writeClassReports(
-            ordered, reports: all.compactMap { reports[$0.name] }, route: grader.routeID,
-            routeTitle: grader.routeTitle, reproducible: reproducible, to: outDirectory)
+            ordered, reports: all.compactMap { reports[$0.name] }, route: grader.routeID, reproducible: reproducible,
+            to: outDirectory)
         if let shard {
             let manifest = ShardManifest(
                 shard: shard.index, of: shard.count, classSize: everyone.count,
@@ -201,18 +201,24 @@ public struct ClassGrader: Sendable {
     /// Writes the class files, `gradebook.csv`, `item-analysis.csv`, the combined `junit.xml` and `class.html`,
     /// from the students' results and the reports their files were rendered from (stand-ins for error and timeout
     /// results), both sorted by name. `belay grade` and `belay gradebook merge` both write through here, so a
-    /// merge of shards cannot drift from a single run.
+    /// merge of shards cannot drift from a single run; the class page's title is the reports' own route title for
+    /// the same reason (a merge has no grader to ask).
     static func writeClassReports(
-        _ results: [StudentResult], reports: [GradeReport], route: String, routeTitle: String, reproducible: Bool,
-        to outDirectory: URL
+        _ results: [StudentResult], reports: [GradeReport], route: String, reproducible: Bool, to outDirectory: URL
     ) throws {
         try write(Gradebook.render(reports: results), to: outDirectory.appendingPathComponent("gradebook.csv"))
         try write(ItemAnalysis.render(results), to: outDirectory.appendingPathComponent("item-analysis.csv"))
         let combined = JUnitReport.renderCombined(reports, name: "belay \(route) class", reproducible: reproducible)
         try write(combined, to: outDirectory.appendingPathComponent("junit.xml"))
         try write(
-            HTMLReport.renderClass(results, title: "\(routeTitle): class report"),
+            HTMLReport.renderClass(results, title: Self.classTitle(reports: reports, route: route)),
             to: outDirectory.appendingPathComponent("class.html"))
+    }
+
+    /// `<route title>: class report`, the title taken from the first report that has one (else the route id).
+    static func classTitle(reports: [GradeReport], route: String) -> String {
+        let title = reports.lazy.map(\.routeTitle).first { !$0.isEmpty } ?? route
+        return title.isEmpty ? "Class report" : "\(title): class report"
     }
 
     // MARK: One student

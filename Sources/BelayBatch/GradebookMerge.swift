@@ -67,7 +67,7 @@ public enum GradebookMerge {
         }
         try ClassGrader.writeClassReports(
             found.map(\.result), reports: found.map(\.report), route: found.first?.report.route ?? "",
-            routeTitle: found.first?.report.routeTitle ?? "", reproducible: reproducible, to: out)
+            reproducible: reproducible, to: out)
         return Summary(results: found.map(\.result), shards: shards)
     }
 

@@ -49,6 +49,7 @@ public struct Route019Grader: SubmissionGrader {
     }
 
     public var routeID: String { rubric.route }
+    public var routeTitle: String { rubric.title }
 
     public func grade(submissionAt directory: URL, name: String) async -> GradeReport {
         let submission: Route019Submission
