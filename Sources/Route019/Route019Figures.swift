@@ -14,8 +14,14 @@ public enum Route019Figures {
     static let maxBins = 50
 
     /// Every figure that the submission's files allow (a figure whose inputs are missing is left out).
-    /// - Complexity: one pairwise-similarity pass over the student's proteins (cached per protein set), two homology
-    ///   audits, and, once per reference, ``repeatedSeeds`` × 2 reference fits.
+    ///
+    /// What is the same for every student is computed once per reference (``PerReference``): the similarity of
+    /// every pair of the course's proteins and the reference's repeated splits. Per student there remain their
+    /// threshold, their cluster sizes and two homology audits, which the checks have usually computed already
+    /// (``Route019Reference/audit(ids:isTest:threshold:)`` and ``Route019Reference/components(for:threshold:)``
+    /// are cached per protein set).
+    /// - Complexity: O(proteins) per student when the checks have run; once per reference, one pass over all
+    ///   protein pairs and ``repeatedSeeds`` × 2 reference fits.
     public static func make(_ context: Route019Context) -> [ReportFigure] {
         [similarity(context), clusterSizes(context), accuracies(context), audit(context)].compactMap { $0 }
     }
@@ -37,31 +43,43 @@ public enum Route019Figures {
 
     static func format(_ x: Double) -> String { Route019Checks.fixed3(x) }
 
+    // MARK: Computed once per reference
+
+    /// One value per reference run, computed by the first student who needs it while any other waits for it (a
+    /// batch grades every student against one reference, so what is the same for all is computed once). The
+    /// reference is held, so its identity is never reused while its entry exists.
+    final class PerReference<Value: Sendable>: Sendable {
+        private let compute: @Sendable (Route019Reference) -> Value
+        private let entries = Mutex<[(reference: Route019Reference, value: Value)]>([])
+
+        init(_ compute: @escaping @Sendable (Route019Reference) -> Value) { self.compute = compute }
+
+        func callAsFunction(_ reference: Route019Reference) -> Value {
+            entries.withLock { entries in
+                if let hit = entries.first(where: { $0.reference === reference }) { return hit.value }
+                let value = compute(reference)
+                if entries.count >= 4 { entries.removeFirst() }
+                entries.append((reference, value))
+                return value
+            }
+        }
+    }
+
     // MARK: Similarity distribution
 
     /// Fine bins of the pairwise histogram: 400 over [-1, 1], 0.005 wide.
     static let fineBins = 400
 
-    /// Pairwise similarity histograms by reference and protein set (the reference is held, so its identity is never
-    /// reused while its entry exists).
-    static let similarityCache = Mutex<[(reference: Route019Reference, ids: [String], counts: [Int])]>([])
-
-    static func fineHistogram(_ reference: Route019Reference, ids unordered: [String]) -> [Int] {
-        let ids = unordered.sorted()  // the histogram does not depend on the order: one entry per protein set
-        if let hit = similarityCache.withLock({ cache in cache.first { $0.reference === reference && $0.ids == ids } }) {
-            return hit.counts
-        }
-        let counts = pairwiseSimilarityHistogram(reference.embeddings(for: ids).matrix, bins: fineBins)
-        similarityCache.withLock { cache in
-            if cache.count >= 8 { cache.removeFirst() }
-            cache.append((reference, ids, counts))
-        }
-        return counts
+    /// The cosine similarity of every pair of the reference's proteins (labelled, with an embedding: the set the
+    /// route clusters) in ``fineBins`` bins: the distribution every student picks a threshold from.
+    static let datasetSimilarity = PerReference { reference in
+        pairwiseSimilarityHistogram(reference.embeddings, bins: fineBins)
     }
 
     static func similarity(_ context: Route019Context) -> ReportFigure? {
         guard let ids = studentIDs(context), ids.count >= 2 else { return nil }
-        let fine = fineHistogram(context.reference, ids: ids)
+        let reference = context.reference
+        let fine = datasetSimilarity(reference)
         guard let first = fine.firstIndex(where: { $0 > 0 }) else { return nil }
         // Start at a multiple of 0.05 at or below the lowest similarity; merge fine bins into at most `maxBins`.
         var start = first - first % 10
@@ -81,17 +99,19 @@ public enum Route019Figures {
         let tBin = Int(((Double(t) + 1) * Double(fineBins / 2)).rounded(.up))
         let above = fine[min(max(tBin, 0), fineBins)...].reduce(0, +)
         var markers = [FigureMarker(value: Double(t), label: (isStudent ? "your threshold " : "threshold ") + format(Double(t)))]
-        let referenceT = context.reference.threshold
+        let referenceT = reference.threshold
         if isStudent, referenceT != t {
             markers.append(FigureMarker(value: Double(referenceT), label: "reference " + format(Double(referenceT))))
         }
+        let proteins = reference.alignedIDs.count
+        let yours = ids.count == proteins ? "" : " Your files place \(ids.count) proteins."
         return .histogram(
-            id: "ex3.similarity", exercise: "ex3", title: "Cosine similarity of every pair of your proteins",
+            id: "ex3.similarity", exercise: "ex3", title: "Cosine similarity of every pair of proteins",
             xLabel: "cosine similarity", yLabel: "pairs (log scale)",
-            caption: "\(pairs) pairs among your \(ids.count) proteins (Belay's float32 cosine of the embeddings). "
-                + "About \(above) pairs lie above the threshold \(format(Double(t))): these are the edges of the "
-                + "similarity graph whose connected components are the clusters. Counts on a log scale, so the "
-                + "thin tail near 1 stays visible.",
+            caption: "\(pairs) pairs among the \(proteins) labelled proteins with an embedding (Belay's float32 cosine of "
+                + "the embeddings).\(yours) About \(above) pairs lie above the threshold \(format(Double(t))): these are "
+                + "the edges of the similarity graph whose connected components are the clusters. Counts on a log "
+                + "scale, so the thin tail near 1 stays visible.",
             edges: edges, series: [FigureSeries(name: "", counts: counts)], markers: markers, scale: .log)
     }
 
@@ -135,20 +155,8 @@ public enum Route019Figures {
 
     // MARK: Accuracies
 
-    /// The reference's repeated splits by reference (held, as above).
-    static let repeatedCache = Mutex<[(reference: Route019Reference, splits: RepeatedSplits)]>([])
-
-    static func repeated(_ reference: Route019Reference) -> RepeatedSplits {
-        if let hit = repeatedCache.withLock({ cache in cache.first { $0.reference === reference } }) {
-            return hit.splits
-        }
-        let computed = reference.repeatedSplits(seeds: repeatedSeeds)
-        repeatedCache.withLock { cache in
-            if cache.count >= 4 { cache.removeFirst() }
-            cache.append((reference, computed))
-        }
-        return computed
-    }
+    /// The reference's accuracies over ``repeatedSeeds`` of both splits.
+    static let repeated = PerReference { reference in reference.repeatedSplits(seeds: repeatedSeeds) }
 
     static func accuracies(_ context: Route019Context) -> ReportFigure? {
         guard let metrics = context.submission.metrics.value else { return nil }

@@ -51,7 +51,8 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: grading.rubric)
         print(setup.reference.dataset.summary + "\n")
-        let grader = setup.grader(audience: instructor ? .instructor : .student, grading: grading)
+        var grader = setup.grader(audience: instructor ? .instructor : .student, grading: grading)
+        grader.drawsFigures = html != nil
         let name = url.deletingPathExtension().lastPathComponent
         let report: GradeReport
         if url.pathExtension.lowercased() == "zip" {

@@ -6,7 +6,7 @@ import Testing
 
 /// A report with hostile text everywhere a student can put some, and one figure of each kind.
 enum HTMLFixture {
-    static let hostile = "<script>alert('x')</script> & \u{202E}evil\u{0} \"quoted\""
+    static let hostile = "<script>alert('x')</script> & \u{202E}evil\u{0} \"quoted\" </svg><svg onload=alert(1)>"
 
     static func figures() -> [ReportFigure] {
         [
@@ -74,33 +74,6 @@ enum HTMLFixture {
     }
 }
 
-/// A strict well-formedness check with Python's `html.parser`: every non-void element closed in order, no stray
-/// end tags, and (for hostile input) no `<script>` element at all. Prints `ok` or the first problem.
-let htmlCheckScript = """
-    import sys
-    from html.parser import HTMLParser
-    VOID = {'area','base','br','col','embed','hr','img','input','link','meta','source','track','wbr'}
-    class P(HTMLParser):
-        def __init__(self):
-            super().__init__(convert_charrefs=True); self.stack = []; self.problems = []; self.tags = {}
-        def handle_starttag(self, tag, attrs):
-            self.tags[tag] = self.tags.get(tag, 0) + 1
-            if tag == 'script': self.problems.append('script element')
-            for k, v in attrs:
-                if k.startswith('on'): self.problems.append('event handler ' + k)
-                if k in ('src', 'href') and v and ('://' in v or v.startswith('//')): self.problems.append('external ' + v)
-            if tag not in VOID: self.stack.append(tag)
-        def handle_startendtag(self, tag, attrs):
-            self.tags[tag] = self.tags.get(tag, 0) + 1
-        def handle_endtag(self, tag):
-            if not self.stack or self.stack[-1] != tag:
-                self.problems.append('unexpected </%s> (open: %s)' % (tag, self.stack[-3:]))
-            else: self.stack.pop()
-    p = P(); p.feed(open(sys.argv[1], encoding='utf-8').read()); p.close()
-    if p.stack: p.problems.append('unclosed: %s' % p.stack)
-    print('ok ' + ' '.join('%s=%d' % kv for kv in sorted(p.tags.items())) if not p.problems else '; '.join(p.problems[:5]))
-    """
-
 @Suite struct HTMLReportTests {
     @Test func escapesHostileStudentText() {
         let html = HTMLReport.render(HTMLFixture.report())
@@ -109,9 +82,14 @@ let htmlCheckScript = """
         #expect(!html.unicodeScalars.contains("\u{202E}") && !html.unicodeScalars.contains("\u{0}"))
         #expect(html.contains("\\u{202E}evil\\u{0}"))
         #expect(html.contains("&quot;quoted&quot;"))
+        // A student's `</svg>` neither closes a chart early nor opens one of theirs.
+        #expect(!html.contains("<svg onload") && html.contains("&lt;/svg&gt;&lt;svg onload=alert(1)&gt;"))
+        #expect(html.components(separatedBy: "<svg ").count == html.components(separatedBy: "</svg>").count)
         let page = HTMLReport.renderClass(HTMLFixture.students(), title: "Class " + HTMLFixture.hostile)
         #expect(!page.contains("<script"))
         #expect(!page.unicodeScalars.contains("\u{202E}") && !page.unicodeScalars.contains("\u{0}"))
+        #expect(!page.contains("<svg onload"))
+        #expect(page.components(separatedBy: "<svg ").count == page.components(separatedBy: "</svg>").count)
     }
 
     @Test func studentPageShowsEveryCheckAndFigure() {
@@ -190,7 +168,7 @@ let htmlCheckScript = """
         try HTMLReport.render(HTMLFixture.report()).write(to: student, atomically: true, encoding: .utf8)
         try HTMLReport.renderClass(HTMLFixture.students(), title: "Class").write(to: page, atomically: true, encoding: .utf8)
         for file in [student, page] {
-            let result = try Python.output(script: htmlCheckScript, arguments: [file.path])
+            let result = try Python.output(script: HTMLPage.wellFormednessScript, arguments: [file.path])
             #expect(result.hasPrefix("ok "), "\(file.lastPathComponent): \(result)")
             #expect(result.contains("svg="))
         }
