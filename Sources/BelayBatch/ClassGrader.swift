@@ -7,8 +7,9 @@ public import Foundation
 ///
 /// Outputs, in `OUT`:
 /// - `OUT/<student>/junit.xml`, `report.txt` (plain terminal report), `report.json`, `results.json`
-///   (Gradescope) and `.belay-cache.json`;
-/// - `OUT/gradebook.csv`, `OUT/item-analysis.csv`, `OUT/junit.xml` (whole class, or the shard's students);
+///   (Gradescope), `report.html` (self-contained page with figures) and `.belay-cache.json`;
+/// - `OUT/gradebook.csv`, `OUT/item-analysis.csv`, `OUT/junit.xml`, `OUT/class.html` (whole class, or the shard's
+///   students);
 /// - with a ``Shard``, `OUT/belay-shard.json` (``ShardManifest``), which ``GradebookMerge`` reads.
 ///
 /// A broken submission never stops the batch: an unsafe or corrupt archive is that student's `error`
@@ -112,7 +113,7 @@ public struct ClassGrader: Sendable {
 
     static let cacheFile = ".belay-cache.json"
     /// A student's reports, in the order they are written (the cache entry comes after all of them).
-    static let reportFiles = ["junit.xml", "report.txt", "report.json", "results.json"]
+    static let reportFiles = ["junit.xml", "report.txt", "report.json", "results.json", "report.html"]
 
     /// Grades the class.
     ///
@@ -197,10 +198,11 @@ public struct ClassGrader: Sendable {
         AtomicFile.removeLeftovers(in: out)
     }
 
-    /// Writes the class files, `gradebook.csv`, `item-analysis.csv` and the combined `junit.xml`, from the
-    /// students' results and the reports their files were rendered from (stand-ins for error and timeout
+    /// Writes the class files, `gradebook.csv`, `item-analysis.csv`, the combined `junit.xml` and `class.html`,
+    /// from the students' results and the reports their files were rendered from (stand-ins for error and timeout
     /// results), both sorted by name. `belay grade` and `belay gradebook merge` both write through here, so a
-    /// merge of shards cannot drift from a single run.
+    /// merge of shards cannot drift from a single run; the class page's title is the reports' own route title for
+    /// the same reason (a merge has no grader to ask).
     static func writeClassReports(
         _ results: [StudentResult], reports: [GradeReport], route: String, reproducible: Bool, to outDirectory: URL
     ) throws {
@@ -208,6 +210,15 @@ public struct ClassGrader: Sendable {
         try write(ItemAnalysis.render(results), to: outDirectory.appendingPathComponent("item-analysis.csv"))
         let combined = JUnitReport.renderCombined(reports, name: "belay \(route) class", reproducible: reproducible)
         try write(combined, to: outDirectory.appendingPathComponent("junit.xml"))
+        try write(
+            HTMLReport.renderClass(results, title: Self.classTitle(reports: reports, route: route)),
+            to: outDirectory.appendingPathComponent("class.html"))
+    }
+
+    /// `<route title>: class report`, the title taken from the first report that has one (else the route id).
+    static func classTitle(reports: [GradeReport], route: String) -> String {
+        let title = reports.lazy.map(\.routeTitle).first { !$0.isEmpty } ?? route
+        return title.isEmpty ? "Class report" : "\(title): class report"
     }
 
     // MARK: One student
@@ -349,7 +360,7 @@ public struct ClassGrader: Sendable {
                 standIn(name, message, submissionSHA: nil))
     }
 
-    /// Writes a student's four reports and cache entry. A failure to write is added to the result's message
+    /// Writes a student's five reports and cache entry. A failure to write is added to the result's message
     /// (so it reaches the progress line and the gradebook) rather than stopping the batch.
     ///
     /// Order matters for a run killed half-way: the old cache entry goes first, then each report is replaced
@@ -367,6 +378,7 @@ public struct ClassGrader: Sendable {
                 "report.txt": Data(TerminalReport.render(report, color: false).utf8),
                 "report.json": Data(JSONReport.render(report, reproducible: reproducible).utf8),
                 "results.json": Data(GradescopeReport.render(report, reproducible: reproducible).utf8),
+                "report.html": Data(HTMLReport.render(report).utf8),
             ]
             for file in Self.reportFiles {
                 try write(rendered[file]!, to: studentOut.appendingPathComponent(file))

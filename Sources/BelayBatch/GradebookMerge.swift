@@ -7,10 +7,10 @@ public import Foundation
 ///
 /// Each student's folder is copied into the output (every file, the cache entry last, each through
 /// ``AtomicFile``), so the merged folder is a complete `belay grade --out` folder: a later `belay grade` into it
-/// regrades nobody whose submission is unchanged. The class files, `gradebook.csv`, `item-analysis.csv` and the
-/// combined `junit.xml`, are written by the same code as `belay grade` writes them with, from the students'
-/// `report.json` files and the statuses in the shard manifests; with `reproducible` they are byte-identical to a
-/// single `belay grade --reproducible` run.
+/// regrades nobody whose submission is unchanged. The class files, `gradebook.csv`, `item-analysis.csv`, the
+/// combined `junit.xml` and `class.html`, are written by the same code as `belay grade` writes them with, from the
+/// students' `report.json` files and the statuses in the shard manifests; with `reproducible` they are
+/// byte-identical to a single `belay grade --reproducible` run.
 ///
 /// A merge is refused, before anything is written, when the shards do not add up to one class graded one way:
 /// a student in two folders, a shard given twice or missing, shards of different splits or class folders, or

@@ -44,12 +44,15 @@ public struct GradeReport: Sendable, Codable, Equatable {
     public var exercises: [ExerciseSpec]
     /// `student` or `instructor`.
     public var audience: String
+    /// Pictures of the submission's own work, drawn by the HTML report; `nil` when the route drew none (and in
+    /// reports written before figures existed, which still decode).
+    public var figures: [ReportFigure]?
 
     /// Creates a report.
     public init(
         submissionName: String, route: String, routeTitle: String, results: [CheckResult],
         hidden: HiddenSummary = HiddenSummary(), properties: [Property] = [], exercises: [ExerciseSpec],
-        audience: String
+        audience: String, figures: [ReportFigure]? = nil
     ) {
         self.submissionName = submissionName
         self.route = route
@@ -59,6 +62,7 @@ public struct GradeReport: Sendable, Codable, Equatable {
         self.properties = properties
         self.exercises = exercises
         self.audience = audience
+        self.figures = figures
     }
 
     /// Points earned over the reported checks.

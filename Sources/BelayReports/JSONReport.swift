@@ -11,7 +11,11 @@ public enum JSONReport {
 
     /// Reads a report written by ``render(_:reproducible:)``.
     public static func decode(_ data: Data) throws -> GradeReport {
-        try JSONDecoder().decode(GradeReport.self, from: data)
+        let decoder = JSONDecoder()
+        // The strings `encode` writes for non-finite numbers (a figure may hold a NaN a student reported).
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try decoder.decode(GradeReport.self, from: data)
     }
 
     /// Encodes any value with the report conventions (sorted keys, pretty, no escaped slashes, trailing newline).

@@ -47,9 +47,30 @@ extension Route019Reference {
     }
 
     /// Homology audit of a split over `ids` (all with embeddings): each test protein's highest similarity to training.
+    ///
+    /// The highest similarities do not depend on `threshold`: the checks and the report's figures asking about one
+    /// split at several thresholds share one pass (cached per split), and only the counts are redone.
+    /// - Complexity: O(test × train × d) the first time for a split, O(test) after.
     public func audit(ids: [String], isTest: [Bool], threshold: Float) -> HomologyAudit {
-        let (matrix, _, _) = embeddings(for: ids)
-        return homologyAudit(matrix, isTest: isTest, threshold: threshold)
+        let key = AuditKey(ids: ids, isTest: isTest)
+        var audit: HomologyAudit
+        if let hit = auditCache.withLock({ $0[key] }) {
+            audit = hit
+        } else {
+            let (matrix, _, _) = embeddings(for: ids)
+            audit = homologyAudit(matrix, isTest: isTest, threshold: threshold)
+            auditCache.withLock { cache in
+                if cache.count >= 32 { cache.removeAll() }  // a batch moves on from one student to the next
+                cache[key] = audit
+            }
+        }
+        if audit.threshold != threshold {
+            audit.threshold = threshold
+            audit.countAboveThreshold = audit.maxSimilarityToTrain.count { $0 > threshold }
+            audit.shareAboveThreshold =
+                audit.testIndices.isEmpty ? 0 : Double(audit.countAboveThreshold) / Double(audit.testIndices.count)
+        }
+        return audit
     }
 
     /// Features of any sheet protein, computed from the sheet's sequence.

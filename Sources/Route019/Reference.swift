@@ -104,6 +104,8 @@ public final class Route019Reference: Sendable {
     private let cache: Mutex<[Float: Clustering]>
     /// Components of students' own protein sets (see `components(for:threshold:)`).
     let subsetCache = Mutex<[ComponentsKey: [Int]]>([:])
+    /// Homology audits of students' splits (see `audit(ids:isTest:threshold:)`).
+    let auditCache = Mutex<[AuditKey: HomologyAudit]>([:])
     /// Reruns of students' experiments, by split (see `rerun(ids:isTest:)` in Reference+Reruns.swift).
     let rerunCache = RerunCache()
 
@@ -284,4 +286,10 @@ public struct CleaningSummary: Sendable, Equatable {
 struct ComponentsKey: Hashable, Sendable {
     var ids: [String]
     var threshold: Float
+}
+
+/// A split of a protein set, as a cache key.
+struct AuditKey: Hashable, Sendable {
+    var ids: [String]
+    var isTest: [Bool]
 }

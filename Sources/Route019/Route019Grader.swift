@@ -18,6 +18,10 @@ public struct Route019Grader: SubmissionGrader {
     /// How handed-in notebooks are run (a notebook alone, or a folder with a notebook and no CSV files); nil to
     /// grade notebooks from the outputs saved in them.
     public var notebookRun: NotebookRunOptions?
+    /// Whether reports carry figures of the student's work (``GradeReport/figures``, drawn by the HTML report). Their
+    /// cost is mostly once per reference (see ``Route019Figures``), which a one-off `belay check` without an HTML
+    /// report need not pay.
+    public var drawsFigures = true
 
     public init(
         reference: Route019Reference, rubric: Rubric, audience: Audience, belayVersion: String,
@@ -49,6 +53,7 @@ public struct Route019Grader: SubmissionGrader {
     }
 
     public var routeID: String { rubric.route }
+    public var routeTitle: String { rubric.title }
 
     public func grade(submissionAt directory: URL, name: String) async -> GradeReport {
         let submission: Route019Submission
@@ -100,8 +105,13 @@ public struct Route019Grader: SubmissionGrader {
                 Property("notebook.found", findings.sources.map { "\($0.artefact) <- \($0.source)" }.joined(separator: "\n")))
             if let kept = findings.keptIn { properties.append(Property("notebook.executed", kept.path)) }
         }
-        let report = await Route019Checks.engine.run(
+        var report = await Route019Checks.engine.run(
             rubric: rubric, context: context, audience: audience, submissionName: submission.name, properties: properties)
+        // Pictures of the student's own work for the HTML report (see Route019Figures.swift).
+        if drawsFigures {
+            let figures = Route019Figures.make(context)
+            report.figures = figures.isEmpty ? nil : figures
+        }
         if let findings = submission.notebookFindings { return Self.explainingNotebook(report, findings) }
         return submission.kind == "swift" ? Self.speakingSwift(report) : report
     }

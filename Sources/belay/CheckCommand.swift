@@ -34,6 +34,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Also write a Gradescope results.json here.")
     var gradescope: String?
 
+    @Option(name: .long, help: "Also write a self-contained HTML report (with figures of your work) here.")
+    var html: String?
+
     @Flag(name: .long, help: "Run hidden checks too, as grading does (for instructors).")
     var instructor = false
 
@@ -48,7 +51,8 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: grading.rubric)
         print(setup.reference.dataset.summary + "\n")
-        let grader = setup.grader(audience: instructor ? .instructor : .student, grading: grading)
+        var grader = setup.grader(audience: instructor ? .instructor : .student, grading: grading)
+        grader.drawsFigures = html != nil
         let name = url.deletingPathExtension().lastPathComponent
         let report: GradeReport
         if url.pathExtension.lowercased() == "zip" {
@@ -72,6 +76,7 @@ struct CheckCommand: AsyncParsableCommand {
             if let junit { try write(JUnitReport.render(report, reproducible: grading.reproducible), to: junit) }
             if let json { try write(JSONReport.render(report, reproducible: grading.reproducible), to: json) }
             if let gradescope { try write(GradescopeReport.render(report, reproducible: grading.reproducible), to: gradescope) }
+            if let html { try write(HTMLReport.render(report), to: html) }
         } catch {
             printError("cannot write a report: \(error)")
             throw Exit.internalError

@@ -10,8 +10,9 @@ struct GradeCommand: AsyncParsableCommand {
         commandName: "grade",
         abstract: "Grade a whole class: every sub-folder or .zip of CLASS_DIR is one student.",
         discussion: """
-            Writes OUT/<student>/junit.xml, report.txt, report.json and results.json, plus OUT/gradebook.csv,
-            OUT/item-analysis.csv and a combined OUT/junit.xml. The reference is computed once for the batch.
+            Writes OUT/<student>/junit.xml, report.txt, report.json, results.json and report.html, plus
+            OUT/gradebook.csv, OUT/item-analysis.csv, a combined OUT/junit.xml and OUT/class.html. The reference is
+            computed once for the batch.
             Students whose submission, rubric and Belay version are unchanged since the last run are not regraded
             (use --force), so a run that was interrupted, even killed, picks up where it stopped: every file is
             written to a temporary file and renamed into place, and a half-written student is graded again.

@@ -15,10 +15,10 @@ struct GradebookCommand: ParsableCommand {
             commandName: "merge",
             abstract: "Join the outputs of `belay grade --shard K/N` runs into one class folder.",
             discussion: """
-                Writes OUT/gradebook.csv, OUT/item-analysis.csv and OUT/junit.xml exactly as one `belay grade` of the \
-                whole class would (the same code writes them), and copies every student's folder into OUT, so OUT is \
-                a complete `belay grade --out` folder. With --reproducible the three class files are byte-identical \
-                to a single `belay grade --reproducible` run.
+                Writes OUT/gradebook.csv, OUT/item-analysis.csv, OUT/junit.xml and OUT/class.html exactly as one \
+                `belay grade` of the whole class would (the same code writes them), and copies every student's folder \
+                into OUT, so OUT is a complete `belay grade --out` folder. With --reproducible the four class files \
+                are byte-identical to a single `belay grade --reproducible` run.
 
                 Refused, before anything is written (exit 64): a student in two folders, a shard missing or given \
                 twice, shards of different N or class folders, and reports graded with a different rubric, data, \

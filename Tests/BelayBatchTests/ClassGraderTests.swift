@@ -108,10 +108,12 @@ func makeClass(in root: URL) throws -> URL {
 
         // Outputs.
         for name in ["alice", "bob", "dave", "eve", "slow"] {
-            for file in ["junit.xml", "report.txt", "report.json", "results.json"] {
+            for file in ["junit.xml", "report.txt", "report.json", "results.json", "report.html"] {
                 #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("\(name)/\(file)").path), "\(name)/\(file)")
             }
         }
+        let classPage = try String(contentsOf: out.appendingPathComponent("class.html"), encoding: .utf8)
+        #expect(classPage.contains("<a href=\"bob/report.html\">bob</a>") && classPage.contains("1 timeout"))
         let gradebook = try String(contentsOf: out.appendingPathComponent("gradebook.csv"), encoding: .utf8)
         let rows = gradebook.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(rows.map { $0.prefix { $0 != "," } } == ["student", "points possible", "alice", "bob", "dave", "eve", "slow"])

@@ -7,7 +7,7 @@ import Testing
 /// ``GradebookMerge`` on the miniature route of ``ClassGraderTests``: graded, error (zip slip) and timeout rows all
 /// survive sharding and merging, byte for byte.
 @Suite(.serialized) struct GradebookMergeTests {
-    static let classFiles = ["gradebook.csv", "item-analysis.csv", "junit.xml"]
+    static let classFiles = ["gradebook.csv", "item-analysis.csv", "junit.xml", "class.html"]
 
     func grader(_ gate: Gate, rubric: String = "r1") -> ClassGrader {
         ClassGrader(

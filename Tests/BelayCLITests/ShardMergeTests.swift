@@ -33,7 +33,7 @@ struct ShardMergeTests {
     }
 
     /// The class files a merge must reproduce byte for byte.
-    static let classFiles = ["gradebook.csv", "item-analysis.csv", "junit.xml"]
+    static let classFiles = ["gradebook.csv", "item-analysis.csv", "junit.xml", "class.html"]
 
     /// Every file under `directory` by relative path (the shard manifest left out).
     static func snapshot(_ directory: URL) throws -> [String: Data] {
@@ -91,6 +91,11 @@ struct ShardMergeTests {
         let gradebook = String(decoding: actual["gradebook.csv"] ?? Data(), as: UTF8.self)
         #expect(gradebook.contains("\ncarol,error,0,"), "\(gradebook)")
         #expect(gradebook.contains("\nzoë,graded,"), "\(gradebook)")
+        // The class page covers all ten students (not the last shard's), linking to each page the merge copied.
+        let page = String(decoding: actual["class.html"] ?? Data(), as: UTF8.self)
+        #expect(page.contains("10 students: <span class=\"badge passed\">9 graded</span> <span class=\"badge error\">1 error</span>"), "\(page.prefix(2000))")
+        #expect(page.contains("<a href=\"zo%C3%AB/report.html\">zoë</a>") && actual["zoë/report.html"] != nil)
+        #expect(page.contains("<a href=\"carol/report.html\">carol</a>") && actual["carol/report.html"] != nil)
 
         // A complete `belay grade` folder: grading the class into it again regrades nobody.
         let again = try CLITests.belay(["grade", klass.path, "--out", merged.path, "--data", data.path, "--reproducible"])
