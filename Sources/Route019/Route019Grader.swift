@@ -1,6 +1,6 @@
 public import Foundation
 public import BelayGrading
-import BelayBatch
+public import BelayRoute
 import BelayFormats
 import BelayData
 
@@ -50,8 +50,10 @@ public struct Route019Grader: SubmissionGrader {
 
     public var routeID: String { rubric.route }
 
-    public func grade(submissionAt directory: URL, name: String) async -> GradeReport {
-        let submission: Route019Submission
+    /// Loads the submission in `directory` (CSV files, a notebook to run, or a Swift package) and grades it;
+    /// `sha256` (the pipeline's ``SubmissionHash``) is recorded as `submission.sha256`.
+    public func grade(submissionAt directory: URL, name: String, sha256: String) async -> GradeReport {
+        var submission: Route019Submission
         if Self.isSwiftPackage(directory) {
             switch swiftModules {
             case .success(let swiftModules):
@@ -71,6 +73,7 @@ public struct Route019Grader: SubmissionGrader {
         } else {
             submission = Route019Submission.load(directory: directory, name: name)
         }
+        submission.sha256 = sha256
         return await grade(submission)
     }
 

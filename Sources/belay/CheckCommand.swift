@@ -3,8 +3,8 @@ import BelayData
 import BelayBatch
 import BelayGrading
 import BelayReports
+import BelayRoute
 import Foundation
-import Route019
 
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,6 +22,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Argument(help: "The submission: a folder of CSV files (+ reflection.md or a notebook), a .zip of one, or a Swift package.")
     var submission: String
 
+    @OptionGroup var routeSelection: RouteSelection
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var grading: GradingOptions
 
@@ -46,26 +47,21 @@ struct CheckCommand: AsyncParsableCommand {
             printError("no such submission: \(submission)")
             throw Exit.usage
         }
-        let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: grading.rubric)
-        print(setup.reference.dataset.summary + "\n")
+        let setup = try GradingSetup.make(route: routeSelection, dataOptions: dataOptions, rubricPath: grading.rubric)
+        print(setup.reference.summary + "\n")
         let grader = setup.grader(audience: instructor ? .instructor : .student, grading: grading)
         let name = url.deletingPathExtension().lastPathComponent
-        let report: GradeReport
-        if url.pathExtension.lowercased() == "zip" {
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("belay-check-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: scratch) }
-            let root: URL
-            do {
-                try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-                root = try SubmissionArchive.extract(url, to: scratch)
-            } catch {
-                printError("cannot open \(submission): \(error)")
-                throw Exit.checksFailed
-            }
-            report = await grader.grade(submissionAt: root, name: name)
-        } else {
-            report = await grader.grade(submissionAt: url, name: name)
+        // The same unpacking and hash as `belay grade`.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("belay-check-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let input: SubmissionInput
+        do {
+            input = try SubmissionInput.open(url, scratch: scratch)
+        } catch {
+            printError("cannot open \(submission): \(error)")
+            throw Exit.checksFailed
         }
+        let report = await grader.grade(submissionAt: input.root, name: name, sha256: input.sha256)
         let color = !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         print(TerminalReport.render(report, color: color), terminator: "")
         do {

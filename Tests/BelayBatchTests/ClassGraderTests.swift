@@ -1,6 +1,7 @@
 import BelayBatch
 import BelayGrading
 import BelayReports
+import BelayRoute
 import BelayTestSupport
 import Foundation
 import Testing
@@ -36,7 +37,7 @@ struct FakeGrader: SubmissionGrader {
     var routeID: String { "019-leaky-pipeline" }
     var routeTitle: String { "The Leaky Pipeline" }
 
-    func grade(submissionAt directory: URL, name: String) async -> GradeReport {
+    func grade(submissionAt directory: URL, name: String, sha256: String) async -> GradeReport {
         log.record(name)
         if name == "slow" { gate.block() }
         let answer = (try? String(contentsOf: directory.appendingPathComponent("answer.txt"), encoding: .utf8))?

@@ -1,5 +1,6 @@
 import BelayBatch
 import BelayGrading
+import BelayRoute
 import BelayTestSupport
 import Foundation
 import Testing
@@ -78,7 +79,7 @@ import Testing
         #expect {
             try GradebookMerge.merge([one, two], into: merged, reproducible: true)
         } throws: { error in
-            "\(error)".contains("the rubric and data (belay.rubric.sha256) differs")
+            "\(error)".contains("the rubric (belay.rubric.sha256) differs")
         }
         #expect(!FileManager.default.fileExists(atPath: merged.path))
     }
