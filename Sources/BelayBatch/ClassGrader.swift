@@ -7,7 +7,7 @@ public import Foundation
 /// Grades a whole class: every subfolder or `.zip` of the class folder is one student.
 ///
 /// Outputs, in `OUT`:
-/// - `OUT/<student>/junit.xml`, `report.txt` (plain terminal report), `report.json`, `results.json`
+/// - `OUT/<student>/` one file per ``ReportFormat/all``: `junit.xml`, `report.txt` (plain terminal report), `report.json`, `results.json`
 ///   (Gradescope) and `.belay-cache.json`;
 /// - `OUT/gradebook.csv`, `OUT/item-analysis.csv`, `OUT/junit.xml` (whole class, or the shard's students);
 /// - with a ``Shard``, `OUT/belay-shard.json` (``ShardManifest``), which ``GradebookMerge`` reads.
@@ -40,6 +40,9 @@ public struct ClassGrader: Sendable {
     public var reproducible: Bool
     /// Caps for unpacking `.zip` submissions.
     public var zipLimits: ZipLimits
+    /// When a student's time is up, if not after ``timeoutSeconds`` of wall-clock time: tests pass an event
+    /// ("this student's time is up at once, the others' never") so that no test depends on the machine's speed.
+    var timeLimit: (@Sendable (_ student: String) async -> Void)?
 
     /// Creates a class grader; `jobs` defaults to the number of active cores.
     public init(
@@ -118,8 +121,9 @@ public struct ClassGrader: Sendable {
     }
 
     static let cacheFile = ".belay-cache.json"
-    /// A student's reports, in the order they are written (the cache entry comes after all of them).
-    static let reportFiles = ["junit.xml", "report.txt", "report.json", "results.json"]
+    /// A student's reports (one per ``ReportFormat/all``), in the order they are written (the cache entry comes
+    /// after all of them).
+    static var reportFiles: [String] { ReportFormat.all.map(\.fileName) }
 
     /// Grades the class.
     ///
@@ -285,8 +289,14 @@ public struct ClassGrader: Sendable {
         // 3. Grade, racing the time limit.
         let grader = self.grader
         let name = submission.name
-        let graded = await withDeadline(seconds: timeoutSeconds, name: "belay-grade-\(name)") {
+        let operation: @Sendable () async -> GradeReport = {
             await grader.grade(submissionAt: root, name: name, sha256: submissionSHA)
+        }
+        let graded: GradeReport?
+        if let timeLimit {
+            graded = await withDeadline(expiry: { await timeLimit(name) }, name: "belay-grade-\(name)", operation)
+        } else {
+            graded = await withDeadline(seconds: timeoutSeconds, name: "belay-grade-\(name)", operation)
         }
         var result: StudentResult
         let report: GradeReport
@@ -366,12 +376,9 @@ public struct ClassGrader: Sendable {
             if unlink(cacheURL.path) != 0, errno != ENOENT {
                 throw BatchError(path: cacheURL.path, message: "cannot remove the old cache entry (\(String(cString: strerror(errno))))")
             }
-            let rendered: [String: Data] = [
-                "junit.xml": Data(JUnitReport.render(report, student: report.submissionName, reproducible: reproducible).utf8),
-                "report.txt": Data(TerminalReport.render(report, color: false).utf8),
-                "report.json": Data(JSONReport.render(report, reproducible: reproducible).utf8),
-                "results.json": Data(GradescopeReport.render(report, reproducible: reproducible).utf8),
-            ]
+            let options = ReportFormatOptions(reproducible: reproducible, student: report.submissionName)
+            let rendered = Dictionary(
+                ReportFormat.all.map { ($0.fileName, Data($0.render(report, options).utf8)) }, uniquingKeysWith: { a, _ in a })
             for file in Self.reportFiles {
                 try write(rendered[file]!, to: studentOut.appendingPathComponent(file))
             }

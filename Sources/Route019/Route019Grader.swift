@@ -103,10 +103,12 @@ public struct Route019Grader: SubmissionGrader {
                 Property("notebook.found", findings.sources.map { "\($0.artefact) <- \($0.source)" }.joined(separator: "\n")))
             if let kept = findings.keptIn { properties.append(Property("notebook.executed", kept.path)) }
         }
+        // The checks word their messages with `context.names`; the rubric's titles get the same words.
         let report = await Route019Checks.engine.run(
-            rubric: rubric, context: context, audience: audience, submissionName: submission.name, properties: properties)
+            rubric: context.names.wording(rubric), context: context, audience: audience, submissionName: submission.name,
+            properties: properties)
         if let findings = submission.notebookFindings { return Self.explainingNotebook(report, findings) }
-        return submission.kind == "swift" ? Self.speakingSwift(report) : report
+        return report
     }
 
     /// The same report with, under each failing check about a figure the notebook search could not settle
@@ -124,33 +126,6 @@ public struct Route019Grader: SubmissionGrader {
                     r.details += (r.details.isEmpty ? "" : "\n") + "In the notebook's kernel, \(metric) is \(problem.message)"
                 }
             }
-            return r
-        }
-        return report
-    }
-
-    /// The CSV contract's file names, as a Swift module produces the same artefacts.
-    static let swiftNames: [(file: String, module: String)] = [
-        ("features.csv", "the features table (from `features(of:)` and `cleanLocation(_:)`)"),
-        ("label_encoding.csv", "the label encoding (from `encodeLabels(_:)`)"),
-        ("clusters.csv", "the clusters (from `clusters(similarity:threshold:)`)"),
-        ("splits.csv", "the splits (from `clusteredSplit` and `randomSplit`)"),
-        ("metrics.csv", "the figures (`accuracy(truth:predicted:)` on Belay's predictions)"),
-        ("reflection.md", "the reflection"),
-    ]
-
-    /// The same report in the words of the Swift route: artefacts named by the functions that produced them.
-    static func speakingSwift(_ report: GradeReport) -> GradeReport {
-        var report = report
-        func translate(_ text: String) -> String {
-            swiftNames.reduce(text) { $0.replacingOccurrences(of: $1.file, with: $1.module) }
-        }
-        report.results = report.results.map { result in
-            var r = result
-            r.title = translate(r.title)
-            r.message = translate(r.message)
-            r.details = translate(r.details)
-            r.hint = r.hint.map(translate)
             return r
         }
         return report

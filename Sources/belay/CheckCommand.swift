@@ -35,6 +35,28 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Also write a Gradescope results.json here.")
     var gradescope: String?
 
+    @Option(name: .customLong("report"), help: ArgumentHelp(
+        "Also write the report in FORMAT to PATH (repeatable). Formats: \(ReportFormat.all.map(\.name).joined(separator: ", ")).",
+        valueName: "format=path"))
+    var reports: [String] = []
+
+    /// Every report to write: --report FORMAT=PATH, with --junit, --json and --gradescope as short forms.
+    func requestedReports() throws -> [(format: ReportFormat, path: String)] {
+        let short: [(ReportFormat, String?)] = [(.junit, junit), (.json, json), (.gradescope, gradescope)]
+        var requested = short.compactMap { format, path in path.map { (format, $0) } }
+        for argument in reports {
+            let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[1].isEmpty, let format = ReportFormat.named(parts[0]) else {
+                throw ValidationError(
+                    "--report takes FORMAT=PATH with FORMAT one of \(ReportFormat.all.map(\.name).joined(separator: ", ")), not '\(argument)'")
+            }
+            requested.append((format, parts[1]))
+        }
+        return requested
+    }
+
+    func validate() throws { _ = try requestedReports() }
+
     @Flag(name: .long, help: "Run hidden checks too, as grading does (for instructors).")
     var instructor = false
 
@@ -65,9 +87,9 @@ struct CheckCommand: AsyncParsableCommand {
         let color = !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         print(TerminalReport.render(report, color: color), terminator: "")
         do {
-            if let junit { try write(JUnitReport.render(report, reproducible: grading.reproducible), to: junit) }
-            if let json { try write(JSONReport.render(report, reproducible: grading.reproducible), to: json) }
-            if let gradescope { try write(GradescopeReport.render(report, reproducible: grading.reproducible), to: gradescope) }
+            for (format, path) in try requestedReports() {
+                try write(format.render(report, ReportFormatOptions(reproducible: grading.reproducible)), to: path)
+            }
         } catch {
             printError("cannot write a report: \(error)")
             throw Exit.internalError

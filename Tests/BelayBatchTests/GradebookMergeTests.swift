@@ -1,4 +1,4 @@
-import BelayBatch
+@testable import BelayBatch
 import BelayGrading
 import BelayRoute
 import BelayTestSupport
@@ -13,7 +13,8 @@ import Testing
     func grader(_ gate: Gate, rubric: String = "r1") -> ClassGrader {
         ClassGrader(
             grader: FakeGrader(log: CallLog(), gate: gate), rubricSHA: rubric, belayVersion: "0.1.0", jobs: 2,
-            timeoutSeconds: 0.4, reproducible: true)
+            timeoutSeconds: 0.4, reproducible: true
+        ).slowTimesOut()
     }
 
     func bytes(_ folder: URL) throws -> [String: Data] {
