@@ -6,6 +6,7 @@ import PackageDescription
 //                         \________________  ________________/
 //                                           BelayData (datasets: embedded default, course files, generator)
 //   BelayGrading (route-agnostic engine)  BelayReports (JUnit/terminal/JSON/Gradescope)  BelaySandbox (untrusted code)
+//   BelayRoute (the Route protocol every route conforms to, the registry, the submission pipeline)
 //   Route019 (the route's reference run, checks and submission loaders)
 //   belay (command line only)          ExerciseKit (what a student's Swift module links; nothing of the grader)
 
@@ -23,7 +24,7 @@ let package = Package(
         // Process 1 of each sandboxed run's PID namespace; `belay` finds it beside its own executable.
         .executable(name: "belay-sandbox-init", targets: ["BelaySandboxInit"]),
         // The parsers the fuzz targets in Fuzz/ (a nested package) call; not a supported API.
-        .library(name: "BelayParsers", targets: ["BelayFormats", "BelayGrading", "Route019"]),
+        .library(name: "BelayParsers", targets: ["BelayFormats", "BelayGrading", "BelayRoute", "Route019"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,16 +57,21 @@ let package = Package(
             dependencies: ["BelayChecksum", .product(name: "Yams", package: "Yams")],
             swiftSettings: settings),
         .target(name: "BelayReports", dependencies: ["BelayGrading"], swiftSettings: settings),
+        // The plug-in point of routes: the Route protocol, the registry, the submission pipeline (unzip + hash).
+        .target(
+            name: "BelayRoute",
+            dependencies: ["BelayGrading", "BelayData", "BelayFormats", "BelayChecksum"],
+            swiftSettings: settings),
         .target(
             name: "BelayBatch",
             dependencies: [
-                "BelayGrading", "BelayReports", "BelayChecksum", "BelayFormats",
+                "BelayGrading", "BelayReports", "BelayChecksum", "BelayFormats", "BelayRoute",
             ],
             swiftSettings: settings),
         .target(name: "BelaySandbox", dependencies: ["ExerciseKit"], swiftSettings: settings),
         .target(
             name: "Route019",
-            dependencies: ["BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayReports", "BelayBatch", "BelaySandbox", "ExerciseKit",
+            dependencies: ["BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayReports", "BelayRoute", "BelaySandbox", "ExerciseKit",
                 "BelayChecksum",
             ],
             resources: [.copy("Resources/019-leaky-pipeline")],
@@ -75,7 +81,8 @@ let package = Package(
         .executableTarget(
             name: "belay",
             dependencies: [
-                "Route019", "BelayData", "BelayLab", "BelayFormats", "BelayGrading", "BelayReports", "BelaySandboxInit",
+                "Route019", "BelayRoute", "BelayBatch", "BelayData", "BelayLab", "BelayFormats", "BelayGrading", "BelayReports",
+                "BelaySandboxInit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
@@ -92,12 +99,12 @@ let package = Package(
         .testTarget(name: "BelayGradingTests", dependencies: ["BelayGrading", "BelayReports", "BelayChecksum", "BelayTestSupport"],
                     swiftSettings: settings),
         .testTarget(name: "BelayBatchTests",
-                    dependencies: ["BelayBatch", "BelayGrading", "BelayReports", "BelayTestSupport",
+                    dependencies: ["BelayBatch", "BelayRoute", "BelayGrading", "BelayReports", "BelayTestSupport",
                                    .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     swiftSettings: settings),
         .testTarget(name: "BelaySandboxTests", dependencies: ["BelaySandbox", "BelaySandboxInit", "ExerciseKit", "BelayTestSupport"],
                     swiftSettings: settings),
-        .testTarget(name: "Route019Tests", dependencies: ["Route019", "BelayTestSupport"], swiftSettings: settings),
+        .testTarget(name: "Route019Tests", dependencies: ["Route019", "BelayRoute", "BelayBatch", "BelayTestSupport"], swiftSettings: settings),
         .testTarget(name: "BelayCLITests", dependencies: ["belay", "BelayTestSupport"], swiftSettings: settings),
     ]
 )

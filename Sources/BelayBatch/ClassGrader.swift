@@ -1,20 +1,23 @@
 import BelayChecksum
 public import BelayGrading
 import BelayReports
+public import BelayRoute
 public import Foundation
 
 /// Grades a whole class: every subfolder or `.zip` of the class folder is one student.
 ///
 /// Outputs, in `OUT`:
-/// - `OUT/<student>/junit.xml`, `report.txt` (plain terminal report), `report.json`, `results.json`
-///   (Gradescope), `report.html` (self-contained page with figures) and `.belay-cache.json`;
+/// - `OUT/<student>/` one file per ``ReportFormat/all``: `junit.xml`, `report.txt` (plain terminal report),
+///   `report.json`, `results.json` (Gradescope), `report.html` (self-contained page with figures) and
+///   `.belay-cache.json`;
 /// - `OUT/gradebook.csv`, `OUT/item-analysis.csv`, `OUT/junit.xml`, `OUT/class.html` (whole class, or the shard's
 ///   students);
 /// - with a ``Shard``, `OUT/belay-shard.json` (``ShardManifest``), which ``GradebookMerge`` reads.
 ///
 /// A broken submission never stops the batch: an unsafe or corrupt archive is that student's `error`
 /// result, a submission over the time limit is a `timeout` result. A student whose submission hash,
-/// rubric hash and belay version are unchanged since the last run is not regraded (unless `force`).
+/// rubric hash, data hash and belay version are unchanged since the last run is not regraded (unless `force`).
+/// Submissions are opened (unpacked, hashed) by ``SubmissionInput``, as `belay check` opens them.
 /// Output order is by student name, whatever order grading finished in.
 ///
 /// A run killed at any point (even `kill -9`) loses nothing: every file is written with ``AtomicFile`` (a
@@ -25,8 +28,10 @@ public import Foundation
 public struct ClassGrader: Sendable {
     /// The route's grader.
     public let grader: any SubmissionGrader
-    /// SHA-256 of the rubric (part of the cache key and of every report).
+    /// SHA-256 of the rubric (part of the cache key; every report carries it as `belay.rubric.sha256`).
     public var rubricSHA: String
+    /// SHA-256 of the data the reference was built from (part of the cache key; `belay.data.sha256`).
+    public var dataSHA: String
     /// The belay version (part of the cache key).
     public var belayVersion: String
     /// Submissions graded at the same time.
@@ -37,15 +42,19 @@ public struct ClassGrader: Sendable {
     public var reproducible: Bool
     /// Caps for unpacking `.zip` submissions.
     public var zipLimits: ZipLimits
+    /// When a student's time is up, if not after ``timeoutSeconds`` of wall-clock time: tests pass an event
+    /// ("this student's time is up at once, the others' never") so that no test depends on the machine's speed.
+    var timeLimit: (@Sendable (_ student: String) async -> Void)?
 
     /// Creates a class grader; `jobs` defaults to the number of active cores.
     public init(
-        grader: some SubmissionGrader, rubricSHA: String, belayVersion: String,
+        grader: some SubmissionGrader, rubricSHA: String, dataSHA: String = "", belayVersion: String,
         jobs: Int = ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: Double = 600,
         reproducible: Bool = false, zipLimits: ZipLimits = ZipLimits()
     ) {
         self.grader = grader
         self.rubricSHA = rubricSHA
+        self.dataSHA = dataSHA
         self.belayVersion = belayVersion
         self.jobs = max(jobs, 1)
         self.timeoutSeconds = timeoutSeconds
@@ -93,10 +102,11 @@ public struct ClassGrader: Sendable {
     /// report the entry vouches for.
     struct CacheEntry: Codable, Equatable {
         /// Entries of another layout (older Belay versions) are ignored.
-        static let currentFormat = 2
+        static let currentFormat = 3
         var format = currentFormat
         var submissionSHA: String
         var rubricSHA: String
+        var dataSHA: String
         var belayVersion: String
         /// Reports written with zero durations or real ones: a rerun with the other setting regrades.
         var reproducible: Bool
@@ -107,13 +117,15 @@ public struct ClassGrader: Sendable {
 
         func hasSameKey(as other: CacheEntry) -> Bool {
             format == other.format && submissionSHA == other.submissionSHA && rubricSHA == other.rubricSHA
+                && dataSHA == other.dataSHA
                 && belayVersion == other.belayVersion && reproducible == other.reproducible
         }
     }
 
     static let cacheFile = ".belay-cache.json"
-    /// A student's reports, in the order they are written (the cache entry comes after all of them).
-    static let reportFiles = ["junit.xml", "report.txt", "report.json", "results.json", "report.html"]
+    /// A student's reports (one per ``ReportFormat/all``), in the order they are written (the cache entry comes
+    /// after all of them).
+    static var reportFiles: [String] { ReportFormat.all.map(\.fileName) }
 
     /// Grades the class.
     ///
@@ -180,7 +192,7 @@ public struct ClassGrader: Sendable {
             let manifest = ShardManifest(
                 shard: shard.index, of: shard.count, classSize: everyone.count,
                 classSHA256: ShardManifest.classHash(everyone.map(\.name)), route: grader.routeID,
-                rubricSHA256: rubricSHA, belayVersion: belayVersion, reproducible: reproducible,
+                rubricSHA256: rubricSHA, dataSHA256: dataSHA, belayVersion: belayVersion, reproducible: reproducible,
                 students: ordered.map { ShardManifest.Student(name: $0.name, status: $0.status, message: $0.message) })
             try Self.write(try manifest.encoded(), to: outDirectory.appendingPathComponent(ShardManifest.fileName))
         }
@@ -244,6 +256,7 @@ public struct ClassGrader: Sendable {
         var properties: [Property] = []
         if let submissionSHA { properties.append(Property("belay.submission.sha256", submissionSHA)) }
         properties.append(Property("belay.rubric.sha256", rubricSHA))
+        properties.append(Property("belay.data.sha256", dataSHA))
         properties.append(Property("belay.version", belayVersion))
         return properties
     }
@@ -263,16 +276,12 @@ public struct ClassGrader: Sendable {
         let root: URL
         let submissionSHA: String
         do {
-            if submission.isArchive {
-                let temp = FileManager.default.temporaryDirectory
-                    .appendingPathComponent(Self.scratchPrefix + "\(getpid())-\(UUID().uuidString)", isDirectory: true)
-                try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
-                scratch = temp
-                root = try SubmissionArchive.extract(submission.url, to: temp, limits: zipLimits)
-            } else {
-                root = submission.url
-            }
-            submissionSHA = try SubmissionHash.sha256(of: root)
+            let temp = FileManager.default.temporaryDirectory
+                .appendingPathComponent(Self.scratchPrefix + "\(getpid())-\(UUID().uuidString)", isDirectory: true)
+            if submission.isArchive { scratch = temp }
+            let input = try SubmissionInput.open(submission.url, scratch: temp, limits: zipLimits)
+            root = input.root
+            submissionSHA = input.sha256
         } catch {
             let message = String(describing: error)
             var result = StudentResult(name: submission.name, status: .error, report: nil, message: message)
@@ -283,8 +292,8 @@ public struct ClassGrader: Sendable {
 
         // 2. Unchanged since last time?
         let key = CacheEntry(
-            submissionSHA: submissionSHA, rubricSHA: rubricSHA, belayVersion: belayVersion, reproducible: reproducible,
-            status: .graded, message: "")
+            submissionSHA: submissionSHA, rubricSHA: rubricSHA, dataSHA: dataSHA, belayVersion: belayVersion,
+            reproducible: reproducible, status: .graded, message: "")
         if !force, let cached = cachedResult(matching: key, name: submission.name, studentOut: studentOut) {
             return Graded(result: cached.result, report: cached.report, cached: true)
         }
@@ -292,8 +301,14 @@ public struct ClassGrader: Sendable {
         // 3. Grade, racing the time limit.
         let grader = self.grader
         let name = submission.name
-        let graded = await withDeadline(seconds: timeoutSeconds, name: "belay-grade-\(name)") {
-            await grader.grade(submissionAt: root, name: name)
+        let operation: @Sendable () async -> GradeReport = {
+            await grader.grade(submissionAt: root, name: name, sha256: submissionSHA)
+        }
+        let graded: GradeReport?
+        if let timeLimit {
+            graded = await withDeadline(expiry: { await timeLimit(name) }, name: "belay-grade-\(name)", operation)
+        } else {
+            graded = await withDeadline(seconds: timeoutSeconds, name: "belay-grade-\(name)", operation)
         }
         var result: StudentResult
         let report: GradeReport
@@ -373,13 +388,9 @@ public struct ClassGrader: Sendable {
             if unlink(cacheURL.path) != 0, errno != ENOENT {
                 throw BatchError(path: cacheURL.path, message: "cannot remove the old cache entry (\(String(cString: strerror(errno))))")
             }
-            let rendered: [String: Data] = [
-                "junit.xml": Data(JUnitReport.render(report, student: report.submissionName, reproducible: reproducible).utf8),
-                "report.txt": Data(TerminalReport.render(report, color: false).utf8),
-                "report.json": Data(JSONReport.render(report, reproducible: reproducible).utf8),
-                "results.json": Data(GradescopeReport.render(report, reproducible: reproducible).utf8),
-                "report.html": Data(HTMLReport.render(report).utf8),
-            ]
+            let options = ReportFormatOptions(reproducible: reproducible, student: report.submissionName)
+            let rendered = Dictionary(
+                ReportFormat.all.map { ($0.fileName, Data($0.render(report, options).utf8)) }, uniquingKeysWith: { a, _ in a })
             for file in Self.reportFiles {
                 try write(rendered[file]!, to: studentOut.appendingPathComponent(file))
             }

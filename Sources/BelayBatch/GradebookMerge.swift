@@ -114,8 +114,13 @@ public enum GradebookMerge {
             }
             guard manifest.rubricSHA256 == first.rubricSHA256 else {
                 throw differ(
-                    "the rubric and data (belay.rubric.sha256)", input, String(manifest.rubricSHA256.prefix(12)),
+                    "the rubric (belay.rubric.sha256)", input, String(manifest.rubricSHA256.prefix(12)),
                     String(first.rubricSHA256.prefix(12)), fix: "grade every shard with the same rubric and data")
+            }
+            guard manifest.dataSHA256 == first.dataSHA256 else {
+                throw differ(
+                    "the data (belay.data.sha256)", input, String(manifest.dataSHA256.prefix(12)),
+                    String(first.dataSHA256.prefix(12)), fix: "grade every shard with the same rubric and data")
             }
             guard manifest.belayVersion == first.belayVersion else {
                 throw differ(
@@ -158,7 +163,7 @@ public enum GradebookMerge {
                 message: "the shards hold \(found.count) students but the class has \(manifest.classSize)")
         }
         guard let first = found.first else { return }
-        let keys = ["belay.rubric.sha256", "belay.version"]
+        let keys = ["belay.rubric.sha256", "belay.data.sha256", "belay.version"]
         for student in found {
             if student.report.route != first.report.route {
                 throw mismatch(student, first, what: "route", student.report.route, first.report.route)

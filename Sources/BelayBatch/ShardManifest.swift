@@ -6,14 +6,14 @@ public import Foundation
 /// a complete set of shards from a partial or mixed one.
 ///
 /// It names the shard, the whole class it was cut from (count and a hash of every name), the fingerprints every
-/// report carries (rubric + data hash, Belay version, route), and each of the shard's students with the status and
+/// report carries (rubric hash, data hash, Belay version, route), and each of the shard's students with the status and
 /// one-line message of their gradebook row (the row cannot be rebuilt from `report.json` alone: an archive that
 /// could not be opened and a timeout both leave a stand-in report).
 public struct ShardManifest: Codable, Sendable, Equatable {
     /// The file name, in the shard's output folder.
     public static let fileName = "belay-shard.json"
     /// Manifests of another layout are refused rather than misread.
-    public static let currentFormat = 1
+    public static let currentFormat = 2
 
     /// One student of the shard: their gradebook row's status and message.
     public struct Student: Codable, Sendable, Equatable {
@@ -35,8 +35,10 @@ public struct ShardManifest: Codable, Sendable, Equatable {
     public var classSHA256: String
     /// The route graded.
     public var route: String
-    /// The rubric + data hash reports carry as `belay.rubric.sha256`.
+    /// The rubric hash reports carry as `belay.rubric.sha256`.
     public var rubricSHA256: String
+    /// The data hash reports carry as `belay.data.sha256`.
+    public var dataSHA256: String
     /// The Belay version reports carry as `belay.version`.
     public var belayVersion: String
     /// Whether reports were written with zero durations.

@@ -70,8 +70,21 @@ final class FirstOf<Value: Sendable>: @unchecked Sendable {
 func withDeadline<Value: Sendable>(
     seconds: Double, name: String, _ operation: @escaping @Sendable () async -> Value
 ) async -> Value? {
+    await withDeadline(
+        expiry: { try? await Task.sleep(for: .milliseconds(Int64(max(seconds, 0) * 1000))) }, name: name, operation)
+}
+
+/// Runs `operation` on its own thread and returns its value, or `nil` when `expiry` returns first (the time limit;
+/// tests pass an event instead of a clock). The expiry is cancelled once the operation finishes.
+func withDeadline<Value: Sendable>(
+    expiry: @escaping @Sendable () async -> Void, name: String, _ operation: @escaping @Sendable () async -> Value
+) async -> Value? {
     let executor = ThreadExecutor(name: name)
     let work = Task(executorPreference: executor) { await operation() }
+    let timer = Task {
+        await expiry()
+        return ()
+    }
     let value: Value? = await withCheckedContinuation { continuation in
         let first = FirstOf<Value?>(continuation)
         Task {
@@ -79,11 +92,11 @@ func withDeadline<Value: Sendable>(
             first.resume(value)
         }
         Task {
-            try? await Task.sleep(for: .milliseconds(Int64(max(seconds, 0) * 1000)))
+            await timer.value
             first.resume(nil)
         }
     }
-    if value == nil { work.cancel() }
+    if value == nil { work.cancel() } else { timer.cancel() }
     // The thread exits when its queue drains (at once if the work finished, later if it is still running).
     Task {
         _ = await work.value

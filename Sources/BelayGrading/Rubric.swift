@@ -62,6 +62,8 @@ public struct Rubric: Sendable {
     public func bool(_ key: String) throws -> Bool { try reader.bool(key) }
     /// A required route-wide list of strings.
     public func strings(_ key: String) throws -> [String] { try reader.strings(key) }
+    /// A required route-wide list of numbers (a single number is a one-element list).
+    public func numbers(_ key: String) throws -> [Double] { try reader.numbers(key) }
 
     /// Reads and parses a rubric file; ``sha256`` is the digest of the file's bytes.
     public static func load(contentsOf url: URL) throws -> Rubric {
@@ -169,6 +171,8 @@ public struct ParameterRule: Sendable {
         case string
         case bool
         case strings
+        /// A non-empty list of finite numbers, each in the range.
+        case numbers(ClosedRange<Double>)
     }
 
     /// The parameter's name.
@@ -177,12 +181,15 @@ public struct ParameterRule: Sendable {
     public var kind: Kind
     /// Whether the rubric must give it.
     public var required: Bool
+    /// One line for `--help` (what the param does, its default); empty when undocumented.
+    public var help: String
 
     /// A rule for `key`.
-    public init(_ key: String, _ kind: Kind, required: Bool = false) {
+    public init(_ key: String, _ kind: Kind, required: Bool = false, help: String = "") {
         self.key = key
         self.kind = kind
         self.required = required
+        self.help = help
     }
 
     /// Throws unless `reader`'s value for this key (when present) fits the rule.
@@ -205,7 +212,32 @@ public struct ParameterRule: Sendable {
         case .string: _ = try reader.string(key)
         case .bool: _ = try reader.bool(key)
         case .strings: _ = try reader.strings(key)
+        case .numbers(let range):
+            let values = try reader.numbers(key)
+            guard !values.isEmpty else { throw reader.error(key, "must list at least one number") }
+            for value in values where !(value.isFinite && range.contains(value)) {
+                throw reader.error(key, "must hold numbers from \(Self.text(range)), not \(RubricValue.format(value))")
+            }
         }
+    }
+
+    /// Throws for the first key (in sorted order) that no rule names, with a "did you mean" for a near miss.
+    static func checkKnown(_ keys: some Collection<String>, against rules: [ParameterRule], reader: ParameterReader) throws {
+        let known = Set(rules.map(\.key))
+        for key in keys.sorted() where !known.contains(key) {
+            let nearest = rules.map(\.key).min { editDistance($0, key) < editDistance($1, key) }
+            let hint = nearest.flatMap { editDistance($0, key) <= 2 ? " (did you mean '\($0)'?)" : nil } ?? ""
+            throw reader.error(key, "is not known\(hint) (known: \(rules.map(\.key).joined(separator: ", ")))")
+        }
+    }
+
+    /// Checks params given outside a rubric (e.g. `belay reference --param threshold=0.9`) against `rules`:
+    /// every key known (with a "did you mean"), every value of the rule's type and range.
+    /// - Throws: ``RubricError`` whose file is `source` (e.g. `--param`), without a line.
+    public static func validate(_ values: [String: RubricValue], against rules: [ParameterRule], source: String) throws {
+        let reader = ParameterReader(file: source, owner: "", values: values, lines: [:], fallbackLine: 0)
+        try checkKnown(values.keys, against: rules, reader: reader)
+        for rule in rules { try rule.check(reader) }
     }
 
     private static func text(_ range: ClosedRange<Double>) -> String {
@@ -222,10 +254,7 @@ extension Rubric {
     /// - Throws: ``RubricError`` naming the file, the param's line and the allowed values.
     /// - Complexity: O(params).
     public func validateParameters(route: [ParameterRule], checks checkRules: [ParameterRule] = []) throws {
-        let known = Dictionary(route.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        for key in params.keys.sorted() where known[key] == nil {
-            throw reader.error(key, "is not known (known: \(route.map(\.key).joined(separator: ", ")))")
-        }
+        try ParameterRule.checkKnown(params.keys, against: route, reader: reader)
         for rule in route { try rule.check(reader) }
         for check in checks {
             for rule in checkRules { try rule.check(check.reader) }

@@ -19,6 +19,20 @@ public enum RubricValue: Sendable, Equatable, CustomStringConvertible {
     /// The value as a map, if it is one.
     public var mapValue: [String: RubricValue]? { if case .map(let v) = self { v } else { nil } }
 
+    /// A value typed on the command line (`--param key=value`): `true`/`false` are Booleans, anything Swift reads
+    /// as a finite `Double` is a number, anything else (`clusters`, `0.8x`) a string, which a rule then refuses
+    /// with a clear message.
+    public init(commandLine text: String) {
+        let trimmed = String(text.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        if trimmed == "true" || trimmed == "false" {
+            self = .bool(trimmed == "true")
+        } else if let number = Double(trimmed), number.isFinite {
+            self = .number(number)
+        } else {
+            self = .string(text)
+        }
+    }
+
     /// The kind of value, as error messages name it ("a number", "a list", ...).
     public var kind: String {
         switch self {
@@ -58,12 +72,12 @@ struct ParameterReader: Sendable {
     var fallbackLine: Int
 
     func error(_ key: String, _ problem: String) -> RubricError {
-        RubricError(file: file, line: lines[key] ?? fallbackLine, message: "\(owner) param '\(key)' \(problem)")
+        RubricError(file: file, line: lines[key] ?? fallbackLine, message: (owner.isEmpty ? "" : owner + " ") + "param '\(key)' \(problem)")
     }
 
     func required(_ key: String) throws -> RubricValue {
         guard let value = values[key] else {
-            throw RubricError(file: file, line: fallbackLine, message: "\(owner) is missing param '\(key)'")
+            throw RubricError(file: file, line: fallbackLine, message: (owner.isEmpty ? "" : owner + " ") + "is missing param '\(key)'")
         }
         return value
     }
@@ -92,6 +106,19 @@ struct ParameterReader: Sendable {
         let value = try required(key)
         guard let bool = value.boolValue else { throw error(key, "must be true or false, not \(value.kind)") }
         return bool
+    }
+
+    func numbers(_ key: String) throws -> [Double] {
+        let value = try required(key)
+        // A single number is a one-element list (`--param thresholds=0.9`).
+        if let single = value.numberValue { return [single] }
+        guard let list = value.listValue else { throw error(key, "must be a list of numbers, not \(value.kind)") }
+        return try list.map { item in
+            guard let number = item.numberValue else {
+                throw error(key, "must be a list of numbers, but holds \(item.kind) (\(item))")
+            }
+            return number
+        }
     }
 
     func strings(_ key: String) throws -> [String] {

@@ -8,17 +8,17 @@ extension Route019Checks {
             case .present(let table):
                 if table.rows.isEmpty {
                     return .fail(
-                        "features.csv has no rows: no protein kept a clean label",
+                        "\(context.names.features) has no rows: no protein kept a clean label",
                         hint: "Keep one row per protein whose location text cleans to exactly one class; if none does, check the cleaning.")
                 }
-                return .pass("features.csv has \(plural(table.rows.count, "row"))")
+                return .pass("\(context.names.features) has \(plural(table.rows.count, "row"))")
             case .absent(let p), .invalid(let p):
                 return unusable(p)
             }
         },
 
         "ex0.features.columns": { context, _ in
-            guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
+            guard let table = context.submission.features.value else { return .error("\(context.names.features) is not usable") }
             if table.missingColumns.isEmpty && table.badCellCount == 0 {
                 return .pass("all 21 feature columns present; every value is a whole number")
             }
@@ -36,8 +36,8 @@ extension Route019Checks {
             }
             let message =
                 table.missingColumns.isEmpty
-                ? "\(plural(table.badCellCount, "feature cell")) in features.csv are not whole numbers"
-                : "features.csv lacks \(plural(table.missingColumns.count, "feature column"))"
+                ? "\(plural(table.badCellCount, "feature cell")) in \(context.names.features) are not whole numbers"
+                : "\(context.names.features) lacks \(plural(table.missingColumns.count, "feature column"))"
             return .fail(
                 message, details: details.joined(separator: "\n"),
                 hint:
@@ -46,7 +46,7 @@ extension Route019Checks {
         },
 
         "ex0.features.ids": { context, _ in
-            guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
+            guard let table = context.submission.features.value else { return .error("\(context.names.features) is not usable") }
             let known = context.reference.sheetIDs
             var seen: [String: Int] = [:]
             var duplicates: [String] = []
@@ -82,14 +82,14 @@ extension Route019Checks {
                 details.append("Rows with an empty protein_id: lines \(listSome(empty.map(String.init)))")
             }
             return .fail(
-                "features.csv has " + parts.joined(separator: ", "), details: details.joined(separator: "\n"),
+                "\(context.names.features) has " + parts.joined(separator: ", "), details: details.joined(separator: "\n"),
                 hint:
                     "Use the sheet's `Entry` column unchanged as protein_id (no added prefixes, no trimmed versions), and keep one row per protein."
             )
         },
 
         "ex0.features.values": { context, spec in
-            guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
+            guard let table = context.submission.features.value else { return .error("\(context.names.features) is not usable") }
             let showRows = try spec.int("show_rows", default: 5)
             let names = ["length"] + AminoAcids.standard.map(String.init)
             var compared = 0
@@ -113,7 +113,7 @@ extension Route019Checks {
             }
             guard compared > 0 else {
                 return .fail(
-                    "no row of features.csv has a protein id from the dataset, so no value could be compared",
+                    "no row of \(context.names.features) has a protein id from the dataset, so no value could be compared",
                     hint: "Use the sheet's `Entry` column as protein_id.")
             }
             if wrongRows.isEmpty {
@@ -137,7 +137,7 @@ extension Route019Checks {
         },
 
         "ex0.labels.agree": { context, spec in
-            guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
+            guard let table = context.submission.features.value else { return .error("\(context.names.features) is not usable") }
             let minimum = try spec.number("min_agreement", default: 0.98)
             let showRows = try spec.int("show_rows", default: 5)
             let reference = context.reference
@@ -172,7 +172,7 @@ extension Route019Checks {
                 }
             }
             guard compared > 0 else {
-                return .fail("no row of features.csv has a known protein id", hint: "Use the sheet's `Entry` as protein_id.")
+                return .fail("no row of \(context.names.features) has a known protein id", hint: "Use the sheet's `Entry` as protein_id.")
             }
             let agreement = Double(compared - disagreements.count) / Double(compared)
             var details = [
@@ -219,7 +219,7 @@ extension Route019Checks {
         },
 
         "ex0.labels.coverage": { context, spec in
-            guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
+            guard let table = context.submission.features.value else { return .error("\(context.names.features) is not usable") }
             let minimum = try spec.number("min_coverage", default: 0.98)
             let labels = context.reference.labelReference
             let present = Set(table.rows.map(\.id))
@@ -246,7 +246,7 @@ extension Route019Checks {
             let total = followed.ids.count
             let coverage = Double(total - missing.count) / Double(max(1, total))
             var details =
-                "\(total - missingAll.count) of the \(total) proteins labelled by \(followed.name) are in features.csv"
+                "\(total - missingAll.count) of the \(total) proteins labelled by \(followed.name) are in \(context.names.features)"
                 + (candidates.count > 1 ? " (the labelled set your rows follow more closely)." : ".")
             if !excused.isEmpty {
                 details +=
@@ -254,10 +254,10 @@ extension Route019Checks {
             }
             if !missing.isEmpty { details += " Missing, for example: \(listSome(missing.map { "`\($0)`" }))" }
             if coverage >= minimum {
-                return .pass("features.csv covers \(percent(coverage)) of the proteins with a label", details: details)
+                return .pass("\(context.names.features) covers \(percent(coverage)) of the proteins with a label", details: details)
             }
             return .fail(
-                "features.csv covers only \(percent(coverage)) of the proteins with a label (\(percent(minimum)) needed)",
+                "\(context.names.features) covers only \(percent(coverage)) of the proteins with a label (\(percent(minimum)) needed)",
                 details: details,
                 hint: labels.usesColumn
                     ? "Keep every protein whose `location` cell in the sheet is filled in; drop only the blank ones. Check that a filter or a merge did not lose rows."

@@ -36,9 +36,9 @@ extension Route019Checks {
                 ?? Set(context.reference.encoder.classes)
             let uncovered = used.subtracting(codeOf.keys).sorted()
             if !uncovered.isEmpty {
-                problems.append("classes used in features.csv without a code: \(uncovered.joined(separator: ", "))")
+                problems.append("classes used in \(context.names.features) without a code: \(uncovered.joined(separator: ", "))")
             }
-            if encoding.pairs.isEmpty { problems.append("label_encoding.csv has no rows") }
+            if encoding.pairs.isEmpty { problems.append("\(context.names.labelEncoding) has no rows") }
             if problems.isEmpty {
                 let shown = codeOf.sorted { $0.value < $1.value }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
                 return .pass("one code per class: \(shown)")
@@ -87,10 +87,10 @@ extension Route019Checks {
         "ex1.leakage.confirmed": { context, spec in
             let z = try spec.number("z", default: 3)
             guard z.isFinite, z >= 0 else { return .error("rubric parameter `z` must be a non-negative number, not \(z)") }
-            guard let table = context.submission.features.value else { return .error("features.csv is not usable") }
+            guard let table = context.submission.features.value else { return .error("\(context.names.features) is not usable") }
             guard let encoding = context.submission.encoding.value else {
                 return unusable(
-                    context.submission.encoding.problem ?? Problem(location: FileName.labelEncoding, message: "is missing"))
+                    context.submission.encoding.problem ?? Problem(location: context.names.labelEncoding, message: "is missing"))
             }
             var codeOf: [String: Int] = [:]
             for pair in encoding.pairs {
@@ -112,7 +112,7 @@ extension Route019Checks {
             guard labels.count >= 20, classes.count >= 2 else {
                 return .fail(
                     "too few usable rows (\(labels.count)) to retrain the leaked model",
-                    hint: "Every row needs 21 whole-number features and a location that label_encoding.csv codes.")
+                    hint: "Every row needs 21 whole-number features and a location that \(context.names.labelEncoding) codes.")
             }
             let dense = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, $0.offset) })
             let y = labels.map { dense[$0] ?? 0 }
@@ -198,7 +198,7 @@ extension Route019Checks {
         var values: [Double] = []
         var labels: [Int] = []
         var classes: [String] = []
-        var source = "your features.csv"
+        var source = "your \(context.names.features)"
         if let table = context.submission.features.value {
             let rows = usableFeatureRows(table)
             values = rows.values
@@ -206,11 +206,11 @@ extension Route019Checks {
             let code = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, $0.offset) })
             labels = rows.labels.map { code[$0] ?? 0 }
             if labels.count < 20 || classes.count < 2 {
-                source = "the reference's proteins (your features.csv has \(labels.count) usable rows in \(classes.count) classes)"
+                source = "the reference's proteins (your \(context.names.features) has \(labels.count) usable rows in \(classes.count) classes)"
                 labels = []
             }
         } else {
-            source = "the reference's proteins (your features.csv is not usable)"
+            source = "the reference's proteins (your \(context.names.features) is not usable)"
         }
         if labels.isEmpty {
             values = Route019Reference.featureMatrix(reference.features, leakedCodes: nil)

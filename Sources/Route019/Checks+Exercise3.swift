@@ -42,11 +42,11 @@ extension Route019Checks {
     static let exercise3: [String: CheckImplementation<Route019Context>] = [
         "ex3.metrics.readable": { context, _ in
             guard let metrics = context.submission.metrics.value else {
-                return unusable(context.submission.metrics.problem ?? Problem(location: "metrics.csv", message: "is missing"))
+                return unusable(context.submission.metrics.problem ?? Problem(location: context.names.metrics, message: "is missing"))
             }
             var problems: [String] = []
             for name in Route019Submission.requiredMetrics {
-                switch metrics.number(name) {
+                switch metrics.number(name, file: context.names.metrics) {
                 case .failure(let e): problems.append(e.problem.description)
                 case .success(let v):
                     if name.hasSuffix("_accuracy") && !(0...1).contains(v) {
@@ -62,14 +62,14 @@ extension Route019Checks {
             }
             if problems.isEmpty { return .pass("all five required figures are present and numeric") }
             return .fail(
-                "metrics.csv: \(plural(problems.count, "problem"))", details: problems.joined(separator: "\n"),
-                hint: "metrics.csv has two columns, `name,value`, one row per figure: "
+                "\(context.names.metrics): \(plural(problems.count, "problem"))", details: problems.joined(separator: "\n"),
+                hint: "\(context.names.metrics) has two columns, `name,value`, one row per figure: "
                     + Route019Submission.requiredMetrics.joined(separator: ", ") + ".")
         },
 
         "ex3.splits.readable": { context, _ in
             guard let table = context.submission.splits.value else {
-                return unusable(context.submission.splits.problem ?? Problem(location: "splits.csv", message: "is missing"))
+                return unusable(context.submission.splits.problem ?? Problem(location: context.names.splits, message: "is missing"))
             }
             var problems: [String] = []
             var seen: [String: Int] = [:]
@@ -89,19 +89,19 @@ extension Route019Checks {
                     problems.append("line \(row.line): `\(row.id)` has no embedding (or is not a dataset protein)")
                 }
             }
-            if table.rows.isEmpty { problems.append("splits.csv has no rows") }
+            if table.rows.isEmpty { problems.append("\(context.names.splits) has no rows") }
             if let clusters = context.submission.clusters.value {
                 let clusterIDs = Set(clusters.rows.map(\.id))
                 let splitIDs = Set(seen.keys)
                 let onlySplits = splitIDs.subtracting(clusterIDs).sorted()
                 let onlyClusters = clusterIDs.subtracting(splitIDs).sorted()
-                if !onlySplits.isEmpty { problems.append("in splits.csv but not clusters.csv: \(listSome(onlySplits))") }
-                if !onlyClusters.isEmpty { problems.append("in clusters.csv but not splits.csv: \(listSome(onlyClusters))") }
+                if !onlySplits.isEmpty { problems.append("in \(context.names.splits) but not \(context.names.clusters): \(listSome(onlySplits))") }
+                if !onlyClusters.isEmpty { problems.append("in \(context.names.clusters) but not \(context.names.splits): \(listSome(onlyClusters))") }
             }
             if problems.isEmpty { return .pass("\(plural(table.rows.count, "protein")) with both splits") }
             return .fail(
-                "splits.csv: \(plural(problems.count, "problem"))", details: problems.prefix(12).joined(separator: "\n"),
-                hint: "One row per protein of clusters.csv, with `train` or `test` in both `random_split` and `clustered_split`.")
+                "\(context.names.splits): \(plural(problems.count, "problem"))", details: problems.prefix(12).joined(separator: "\n"),
+                hint: "One row per protein of \(context.names.clusters), with `train` or `test` in both `random_split` and `clustered_split`.")
         },
 
         "ex3.alignment": { context, spec in
@@ -111,12 +111,12 @@ extension Route019Checks {
             let source: String
             if let clusters = context.submission.clusters.value {
                 handed = clusters.rows.map(\.id)
-                source = "clusters.csv"
+                source = context.names.clusters
             } else if let splits = context.submission.splits.value {
                 handed = splits.rows.map(\.id)
-                source = "splits.csv"
+                source = context.names.splits
             } else {
-                return unusable(context.submission.clusters.problem ?? Problem(location: "clusters.csv", message: "is missing"))
+                return unusable(context.submission.clusters.problem ?? Problem(location: context.names.clusters, message: "is missing"))
             }
             // Expected: a labelled set's proteins that have a vector. The student's own labelled proteins come first;
             // the reference's labelled set and, when the sheet has a location column, Belay's cleaning's are accepted
@@ -124,7 +124,7 @@ extension Route019Checks {
             let labels = reference.labelReference
             var bases: [(name: String, ids: [String])] = []
             if let features = context.submission.features.value {
-                bases.append(("your labelled proteins in features.csv", features.rows.map(\.id).filter { reference.sheetIDs.contains($0) }))
+                bases.append(("your labelled proteins in \(context.names.features)", features.rows.map(\.id).filter { reference.sheetIDs.contains($0) }))
             }
             bases.append(("the proteins labelled by \(labels.source.phrase)", reference.ids))
             if let other = labels.alternativePhrase { bases.append(("the proteins labelled by \(other)", labels.cleaningIDs)) }
@@ -189,7 +189,7 @@ extension Route019Checks {
         "ex3.clusters.match": { context, spec in
             let partialARI = try spec.number("partial_min_ari", default: 0.9)
             guard let table = context.submission.clusters.value else {
-                return unusable(context.submission.clusters.problem ?? Problem(location: "clusters.csv", message: "is missing"))
+                return unusable(context.submission.clusters.problem ?? Problem(location: context.names.clusters, message: "is missing"))
             }
             guard let threshold = studentThreshold(context) else { return .error("no usable threshold") }
             let reference = context.reference
@@ -200,7 +200,7 @@ extension Route019Checks {
                 ids.append(row.id)
                 studentLabels.append(row.cluster)
             }
-            guard !ids.isEmpty else { return .fail("clusters.csv has no protein Belay can place", hint: "Use the sheet's ids.") }
+            guard !ids.isEmpty else { return .fail("\(context.names.clusters) has no protein Belay can place", hint: "Use the sheet's ids.") }
             var codeOf: [String: Int] = [:]
             let student = studentLabels.map { label in
                 if let c = codeOf[label] { return c }
@@ -226,9 +226,9 @@ extension Route019Checks {
             if let recommended = reference.dataset.recommendedThreshold, recommended != threshold,
                 samePartition(student, reference.components(for: ids, threshold: recommended))
             {
-                hint = "Your clusters match a different threshold than the one metrics.csv reports; report the threshold you used."
+                hint = "Your clusters match a different threshold than the one \(context.names.metrics) reports; report the threshold you used."
             } else if threshold != 0.8, samePartition(student, reference.components(for: ids, threshold: 0.8)) {
-                hint = "Your clusters match threshold 0.8, not the one metrics.csv reports; report the threshold you used."
+                hint = "Your clusters match threshold 0.8, not the one \(context.names.metrics) reports; report the threshold you used."
             } else if studentClustering.stats.count > referenceClustering.stats.count
                 && refines(student, exact)
             {
@@ -253,7 +253,7 @@ extension Route019Checks {
             let shared = sharedClusters(clusterLabels: labels, isTest: splits.clusteredIsTest)
             let details = [
                 auditSummary("Clustered split", clusteredAudit), auditSummary("Random split", randomAudit),
-                "Judged on Belay's own similarity graph at your threshold (\(threshold)), whatever your clusters.csv says.",
+                "Judged on Belay's own similarity graph at your threshold (\(threshold)), whatever your \(context.names.clusters) says.",
             ]
             if clusteredAudit.testIndices.isEmpty {
                 return .fail("the clustered split has no test proteins", details: details.joined(separator: "\n"),
@@ -346,7 +346,7 @@ extension Route019Checks {
                                 hint: "Choose test clusters until they hold about the test fraction of proteins (or of clusters).")
             case (false, false):
                 return .fail("neither test set is near the declared fraction \(fixed3(declared))", details: details,
-                             hint: "Use the same test fraction for both splits and report it in metrics.csv.")
+                             hint: "Use the same test fraction for both splits and report it in \(context.names.metrics).")
             }
         },
 
@@ -447,7 +447,7 @@ extension Route019Checks {
         ]
         let unjudged = splits.ids.count - ids.count + splits.skipped.count
         if unjudged > 0 {
-            details.append("\(plural(unjudged, "protein")) of splits.csv have no reference label or embedding and are left out.")
+            details.append("\(plural(unjudged, "protein")) of \(context.names.splits) have no reference label or embedding and are left out.")
         }
         if judgement.isCredible {
             return .pass("the reported \(name)-split accuracy is consistent with a rerun on your split",

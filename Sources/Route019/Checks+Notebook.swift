@@ -70,18 +70,18 @@ extension Route019Checks {
                 }
                 if !matches {
                     let shown = candidateLines.prefix(2).map { "cell \($0.cell): \($0.line.prefix(120))" }.joined(separator: " | ")
-                    disagreements.append("metrics.csv has \(figure.metric) = \(value), but the notebook printed: \(shown)")
+                    disagreements.append("\(context.names.metrics) has \(figure.metric) = \(value), but the notebook printed: \(shown)")
                 }
             }
             if compared.isEmpty {
-                return .pass("the notebook printed no labelled accuracy to compare with metrics.csv")
+                return .pass("the notebook printed no labelled accuracy to compare with \(context.names.metrics)")
             }
             if disagreements.isEmpty {
-                return .pass("printed figures agree with metrics.csv (\(compared.joined(separator: ", ")))")
+                return .pass("printed figures agree with \(context.names.metrics) (\(compared.joined(separator: ", ")))")
             }
             return .fail(
-                "figures printed in \(facts.fileName) disagree with metrics.csv", details: disagreements.joined(separator: "\n"),
-                hint: "metrics.csv must come from the same run as the notebook's outputs. " + restartHint)
+                "figures printed in \(facts.fileName) disagree with \(context.names.metrics)", details: disagreements.joined(separator: "\n"),
+                hint: "\(context.names.metrics) must come from the same run as the notebook's outputs. " + restartHint)
         },
     ]
 

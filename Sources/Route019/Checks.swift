@@ -7,10 +7,13 @@ public import BelayGrading
 public struct Route019Context: Sendable {
     public let reference: Route019Reference
     public let submission: Route019Submission
+    /// The words for the submission's artefacts (file names, or a Swift module's functions).
+    public let names: Vocabulary
 
     public init(reference: Route019Reference, submission: Route019Submission) {
         self.reference = reference
         self.submission = submission
+        self.names = Vocabulary.of(kind: submission.kind)
     }
 }
 
@@ -74,9 +77,9 @@ extension Route019Checks {
             return .failure(
                 ProblemError(
                     context.submission.metrics.problem
-                        ?? Problem(location: FileName.metrics, message: "is missing")))
+                        ?? Problem(location: context.names.metrics, message: "is missing")))
         }
-        return metrics.number(name)
+        return metrics.number(name, file: context.names.metrics)
     }
 
     /// The student's similarity threshold as a Float, if metrics.csv gives a usable one.

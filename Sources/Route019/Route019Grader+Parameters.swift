@@ -6,8 +6,8 @@ extension Route019Grader {
     /// A test fraction of 0 or 1 leaves a side of the split empty; seeds are whole numbers a `UInt64` holds
     /// exactly (up to 2^53).
     public static let routeParameters: [ParameterRule] = [
-        ParameterRule("seed", .wholeNumber(0...9_007_199_254_740_992)),
-        ParameterRule("test_fraction", .number(0.01...0.99)),
+        ParameterRule("seed", .wholeNumber(0...9_007_199_254_740_992), help: "seed of every split (default 42)"),
+        ParameterRule("test_fraction", .number(0.01...0.99), help: "share of proteins in the test set (default 0.2)"),
     ]
 
     /// The check params of Route 019's checks, by name (the same name means the same thing in every check).

@@ -1,6 +1,6 @@
 public import Foundation
 public import BelayGrading
-import BelayBatch
+public import BelayRoute
 import BelayFormats
 import BelayData
 
@@ -55,8 +55,10 @@ public struct Route019Grader: SubmissionGrader {
     public var routeID: String { rubric.route }
     public var routeTitle: String { rubric.title }
 
-    public func grade(submissionAt directory: URL, name: String) async -> GradeReport {
-        let submission: Route019Submission
+    /// Loads the submission in `directory` (CSV files, a notebook to run, or a Swift package) and grades it;
+    /// `sha256` (the pipeline's ``SubmissionHash``) is recorded as `submission.sha256`.
+    public func grade(submissionAt directory: URL, name: String, sha256: String) async -> GradeReport {
+        var submission: Route019Submission
         if Self.isSwiftPackage(directory) {
             switch swiftModules {
             case .success(let swiftModules):
@@ -76,6 +78,7 @@ public struct Route019Grader: SubmissionGrader {
         } else {
             submission = Route019Submission.load(directory: directory, name: name)
         }
+        submission.sha256 = sha256
         return await grade(submission)
     }
 
@@ -105,15 +108,17 @@ public struct Route019Grader: SubmissionGrader {
                 Property("notebook.found", findings.sources.map { "\($0.artefact) <- \($0.source)" }.joined(separator: "\n")))
             if let kept = findings.keptIn { properties.append(Property("notebook.executed", kept.path)) }
         }
+        // The checks word their messages with `context.names`; the rubric's titles get the same words.
         var report = await Route019Checks.engine.run(
-            rubric: rubric, context: context, audience: audience, submissionName: submission.name, properties: properties)
+            rubric: context.names.wording(rubric), context: context, audience: audience, submissionName: submission.name,
+            properties: properties)
         // Pictures of the student's own work for the HTML report (see Route019Figures.swift).
         if drawsFigures {
             let figures = Route019Figures.make(context)
             report.figures = figures.isEmpty ? nil : figures
         }
         if let findings = submission.notebookFindings { return Self.explainingNotebook(report, findings) }
-        return submission.kind == "swift" ? Self.speakingSwift(report) : report
+        return report
     }
 
     /// The same report with, under each failing check about a figure the notebook search could not settle
@@ -131,33 +136,6 @@ public struct Route019Grader: SubmissionGrader {
                     r.details += (r.details.isEmpty ? "" : "\n") + "In the notebook's kernel, \(metric) is \(problem.message)"
                 }
             }
-            return r
-        }
-        return report
-    }
-
-    /// The CSV contract's file names, as a Swift module produces the same artefacts.
-    static let swiftNames: [(file: String, module: String)] = [
-        ("features.csv", "the features table (from `features(of:)` and `cleanLocation(_:)`)"),
-        ("label_encoding.csv", "the label encoding (from `encodeLabels(_:)`)"),
-        ("clusters.csv", "the clusters (from `clusters(similarity:threshold:)`)"),
-        ("splits.csv", "the splits (from `clusteredSplit` and `randomSplit`)"),
-        ("metrics.csv", "the figures (`accuracy(truth:predicted:)` on Belay's predictions)"),
-        ("reflection.md", "the reflection"),
-    ]
-
-    /// The same report in the words of the Swift route: artefacts named by the functions that produced them.
-    static func speakingSwift(_ report: GradeReport) -> GradeReport {
-        var report = report
-        func translate(_ text: String) -> String {
-            swiftNames.reduce(text) { $0.replacingOccurrences(of: $1.file, with: $1.module) }
-        }
-        report.results = report.results.map { result in
-            var r = result
-            r.title = translate(r.title)
-            r.message = translate(r.message)
-            r.details = translate(r.details)
-            r.hint = r.hint.map(translate)
             return r
         }
         return report

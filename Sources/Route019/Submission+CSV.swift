@@ -46,7 +46,7 @@ extension Route019Submission {
             encoding: parseEncoding(table(FileName.labelEncoding)), clusters: parseClusters(table(FileName.clusters)),
             splits: parseSplits(table(FileName.splits)), metrics: parseMetrics(table(FileName.metrics)),
             reflection: .absent(Problem(location: FileName.reflection, message: "is missing")), notebook: nil,
-            sha256: hashFiles(files, root: root))
+            sha256: "")
 
         let notebooks = files.filter { $0.pathExtension.lowercased() == "ipynb" && !$0.path.contains(".ipynb_checkpoints") }
         var notebook: Notebook?
@@ -134,17 +134,6 @@ extension Route019Submission {
             else { return nil }
             return url
         }
-    }
-
-    /// One hash over the names and bytes of `files`.
-    static func hashFiles(_ files: [URL], root: URL) -> String {
-        var h = SHA256()
-        for url in files {
-            h.update(Array(url.lastPathComponent.utf8) + [0])
-            if let data = try? Data(contentsOf: url, options: .mappedIfSafe) { h.update(data) }
-            h.update([0])
-        }
-        return h.finalizeHex()
     }
 
     // MARK: - Files

@@ -1,29 +1,10 @@
+public import BelayRoute
 public import Foundation
 import BelayData
 import BelayFormats
 import BelayChecksum
 import BelaySandbox
 import Synchronization
-
-/// How Belay runs handed-in notebooks (see ``Route019Submission/runningNotebook(at:name:reference:options:)``).
-public struct NotebookRunOptions: Sendable {
-    /// The interpreter (path or command name); nil for `python3` on `PATH`.
-    public var python: String?
-    /// Seconds one cell may run before it is interrupted.
-    public var cellSeconds: Double = 120
-    /// Seconds the whole notebook may run, kernel start-up included.
-    public var notebookSeconds: Double = 600
-    /// Where each student's executed notebook and the files found in it are kept (`<folder>/<name>/notebook/`);
-    /// nil to discard them after grading.
-    public var keepIn: URL?
-
-    public init(python: String? = nil, cellSeconds: Double = 120, notebookSeconds: Double = 600, keepIn: URL? = nil) {
-        self.python = python
-        self.cellSeconds = cellSeconds
-        self.notebookSeconds = notebookSeconds
-        self.keepIn = keepIn
-    }
-}
 
 extension Route019Submission {
     /// The notebook to run when `url` is one (`work.ipynb`) or a folder holding one and none of the contract's CSV
@@ -152,7 +133,6 @@ extension Route019Submission {
         }
         submission.kind = "notebook"
         submission.directory = kept
-        submission.sha256 = hashFiles([notebook], root: studentFolder)
         submission.notebookFindings = NotebookFindings(
             python: python, seconds: result.wallSeconds, ending: result.explanation(policy: policy),
             finished: result.succeeded && run != nil, driver: run, finder: found, keptIn: options.keepIn == nil ? nil : kept,

@@ -98,7 +98,6 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
             name: name, Problem(location: "module", message: "was not asked"))
         submission.directory = directory
         submission.kind = "swift"
-        submission.sha256 = Self.hash(directory)
         let built = await session.run
         if let problem = built.compileError {
             let refusal = built.packageProblem.map { Problem(location: $0.location, message: $0.message, fix: $0.fix) }
@@ -106,7 +105,6 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
                 ?? Problem(location: "the Swift module", message: "did not compile", fix: "Fix the compiler's errors: swift build shows them too.")
             submission = Route019Submission.unusable(name: name, p)
             submission.kind = "swift"
-            submission.sha256 = Self.hash(directory)
             submission.swiftProbes = SwiftProbes(
                 compileError: problem, typeName: built.typeName, features: .failure(ProblemError(p)),
                 cleaning: .failure(ProblemError(p)), cosineMaxDifference: .failure(ProblemError(p)), clusterCases: [],
@@ -342,17 +340,5 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
             labels: train.map { labels[$0] }, classCount: classCount)
         let predicted = model.predict(x: scaler.transform(rows(test), rows: test.count), rows: test.count)
         return (test.map { distinct[labels[$0]] }, predicted.map { distinct[$0] })
-    }
-
-    /// One hash over the package's Swift sources, manifest and reflection.
-    static func hash(_ directory: URL) -> String {
-        let fm = FileManager.default
-        var files: [URL] = []
-        if let e = fm.enumerator(at: directory, includingPropertiesForKeys: nil) {
-            for case let url as URL in e where ["swift", "md"].contains(url.pathExtension) && !url.path.contains("/.build") {
-                files.append(url)
-            }
-        }
-        return Route019Submission.hashFiles(files.sorted { $0.path < $1.path }, root: directory)
     }
 }

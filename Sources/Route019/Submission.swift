@@ -156,7 +156,8 @@ public struct Route019Submission: Sendable {
     public var reflection: Artefact<Reflection>
     /// Present only when a notebook was handed in.
     public var notebook: NotebookFacts?
-    /// SHA-256 of the handed-in files.
+    /// SHA-256 of the handed-in files (``BelayRoute/SubmissionHash``), set by ``Route019Grader`` from the hash the
+    /// pipeline computed; empty for a submission loaded directly.
     public var sha256: String
     /// What the sandbox could not enforce or otherwise wants recorded (Swift route only).
     public var sandboxNotes: String? = nil

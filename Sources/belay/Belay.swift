@@ -29,7 +29,7 @@ struct Belay: AsyncParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "belay",
-        abstract: "Grade 'The Leaky Pipeline' (Route 019): data leakage in protein machine learning.",
+        abstract: "Grade the course's routes: \(routeTitles).",
         discussion: """
             A student checks a submission:     belay check my-submission/
             An instructor grades a class:      belay grade class/ --out grades/

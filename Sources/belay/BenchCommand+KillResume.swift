@@ -1,4 +1,5 @@
 import BelayLab
+import BelayRoute
 import Foundation
 
 #if canImport(Glibc)
@@ -28,7 +29,7 @@ extension BenchCommand {
             return
         }
         try fm.copyItem(
-            at: repository.appendingPathComponent("solutions/019-leaky-pipeline/reflection.md"),
+            at: repository.appendingPathComponent("solutions/\(try benchRoute.id)/reflection.md"),
             to: reference.appendingPathComponent("reflection.md"))
         // A varied class: full marks, missing splits, a NaN metric, no reflection, a junk archive.
         for i in 0..<killResumeClass {

@@ -3,8 +3,8 @@ import BelayBatch
 import BelayGrading
 import BelayData
 import BelayLab
+import BelayRoute
 import Foundation
-import Route019
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,6 +49,14 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Repetitions per step (the minimum is reported).")
     var repeats: Int = 3
+
+    @Option(name: .long, help: ArgumentHelp("The route whose reference and class are timed (known: \(routes.knownIDs)); default: the first.", valueName: "id"))
+    var route: String?
+
+    /// The route benchmarked: --route, else the registry's first.
+    var benchRoute: any Route {
+        get throws { try routes.route(id: route ?? routes.routes[0].id) }
+    }
 
     func run() async throws {
         setenv("OPENBLAS_NUM_THREADS", String(threads), 1)
@@ -187,12 +195,14 @@ struct BenchCommand: AsyncParsableCommand {
             .deletingLastPathComponent()
         print("\nGrading (real data, instructor mode: every check, hidden ones included; \(ProcessInfo.processInfo.activeProcessorCount) cores)")
         var start = DispatchTime.now().uptimeNanoseconds
-        let setup = try GradingSetup.make(dataOptions: try DataOptions.parse([]), rubricPath: nil)
+        var selection = RouteSelection()
+        selection.route = try benchRoute.id
+        let setup = try GradingSetup.make(route: selection, dataOptions: try DataOptions.parse([]), rubricPath: nil)
         let grader = setup.grader(audience: .instructor)
         print(String(format: "  reference run (once per batch): %.2f s", seconds(since: start)))
         if classSize > 0 {
             let klass = scratch.appendingPathComponent("class")
-            let solution = repository.appendingPathComponent("solutions/019-leaky-pipeline")
+            let solution = repository.appendingPathComponent("solutions/\(setup.route.id)")
             for i in 0..<classSize {
                 let student = klass.appendingPathComponent(String(format: "student%03d", i))
                 try FileManager.default.createDirectory(at: student, withIntermediateDirectories: true)
@@ -216,7 +226,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if swiftClass > 0 {
             let klass = scratch.appendingPathComponent("swift-class")
-            let package = repository.appendingPathComponent("solutions/019-leaky-pipeline/swift")
+            let package = repository.appendingPathComponent("solutions/\(setup.route.id)/swift")
             for i in 0..<swiftClass {
                 try FileManager.default.copyItem(at: package, to: klass.appendingPathComponent("swift\(i)"))
             }
@@ -233,9 +243,9 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     /// Grades `klass` on all cores, every student afresh, as `belay grade` does.
-    func gradeClass(_ klass: URL, out: URL, grader: Route019Grader, setup: GradingSetup) async throws -> [StudentResult] {
+    func gradeClass(_ klass: URL, out: URL, grader: any SubmissionGrader, setup: GradingSetup) async throws -> [StudentResult] {
         try await ClassGrader(
-            grader: grader, rubricSHA: setup.rubric.sha256, belayVersion: belayVersion,
+            grader: grader, rubricSHA: setup.rubric.sha256, dataSHA: setup.reference.dataSHA256, belayVersion: belayVersion,
             jobs: ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: 300, reproducible: true
         ).grade(classDirectory: klass, outDirectory: out, only: nil, force: true, progress: { _ in })
     }
@@ -290,8 +300,8 @@ struct BenchCommand: AsyncParsableCommand {
         let encoder = LabelEncoder(labels: labels)
         let codes = labels.map { encoder.encode($0) ?? 0 }
         let k = encoder.classes.count
-        let base = Route019Reference.featureMatrix(features, leakedCodes: nil)
-        let leaked = Route019Reference.featureMatrix(features, leakedCodes: codes)
+        let base = features.flatMap(\.asDoubles)
+        let leaked = features.indices.flatMap { features[$0].asDoubles + [Double(codes[$0])] }
         let split = randomSplit(count: ids.count, testFraction: 0.2, seed: 42)
         let alignedCodes = alignment.kept.map { codes[$0] }
         let embedded = matrix.normalizedRows()
@@ -305,9 +315,11 @@ struct BenchCommand: AsyncParsableCommand {
             _ = trainAndScore(features: values, rows: embedded.count, columns: embedded.dimension, labels: alignedCodes, classCount: k, isTest: randomIsTest)
             _ = trainAndScore(features: values, rows: embedded.count, columns: embedded.dimension, labels: alignedCodes, classCount: k, isTest: clusteredIsTest)
         }
+        let route = try benchRoute
+        let parameters = RouteParameters(rubric: try route.loadRubric(at: nil))
         times[.pipeline] = try best {
             let d = try CourseDataset.load(directory: directory)
-            _ = Route019Reference(dataset: d)
+            _ = try route.reference(parameters, dataset: d)
         }
         return times
     }

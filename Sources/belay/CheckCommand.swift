@@ -3,8 +3,8 @@ import BelayData
 import BelayBatch
 import BelayGrading
 import BelayReports
+import BelayRoute
 import Foundation
-import Route019
 
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,6 +22,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Argument(help: "The submission: a folder of CSV files (+ reflection.md or a notebook), a .zip of one, or a Swift package.")
     var submission: String
 
+    @OptionGroup var routeSelection: RouteSelection
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var grading: GradingOptions
 
@@ -37,6 +38,28 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Also write a self-contained HTML report (with figures of your work) here.")
     var html: String?
 
+    @Option(name: .customLong("report"), help: ArgumentHelp(
+        "Also write the report in FORMAT to PATH (repeatable). Formats: \(ReportFormat.all.map(\.name).joined(separator: ", ")).",
+        valueName: "format=path"))
+    var reports: [String] = []
+
+    /// Every report to write: --report FORMAT=PATH, with --junit, --json, --gradescope and --html as short forms.
+    func requestedReports() throws -> [(format: ReportFormat, path: String)] {
+        let short: [(ReportFormat, String?)] = [(.junit, junit), (.json, json), (.gradescope, gradescope), (.html, html)]
+        var requested = short.compactMap { format, path in path.map { (format, $0) } }
+        for argument in reports {
+            let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[1].isEmpty, let format = ReportFormat.named(parts[0]) else {
+                throw ValidationError(
+                    "--report takes FORMAT=PATH with FORMAT one of \(ReportFormat.all.map(\.name).joined(separator: ", ")), not '\(argument)'")
+            }
+            requested.append((format, parts[1]))
+        }
+        return requested
+    }
+
+    func validate() throws { _ = try requestedReports() }
+
     @Flag(name: .long, help: "Run hidden checks too, as grading does (for instructors).")
     var instructor = false
 
@@ -49,34 +72,31 @@ struct CheckCommand: AsyncParsableCommand {
             printError("no such submission: \(submission)")
             throw Exit.usage
         }
-        let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: grading.rubric)
-        print(setup.reference.dataset.summary + "\n")
-        var grader = setup.grader(audience: instructor ? .instructor : .student, grading: grading)
-        grader.drawsFigures = html != nil
+        let requested = try requestedReports()
+        let setup = try GradingSetup.make(route: routeSelection, dataOptions: dataOptions, rubricPath: grading.rubric)
+        print(setup.reference.summary + "\n")
+        // Figures cost a pass over the student's data: only for a report that draws them.
+        let grader = setup.grader(
+            audience: instructor ? .instructor : .student, grading: grading,
+            drawsFigures: requested.contains { $0.format.name == ReportFormat.html.name })
         let name = url.deletingPathExtension().lastPathComponent
-        let report: GradeReport
-        if url.pathExtension.lowercased() == "zip" {
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("belay-check-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: scratch) }
-            let root: URL
-            do {
-                try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-                root = try SubmissionArchive.extract(url, to: scratch)
-            } catch {
-                printError("cannot open \(submission): \(error)")
-                throw Exit.checksFailed
-            }
-            report = await grader.grade(submissionAt: root, name: name)
-        } else {
-            report = await grader.grade(submissionAt: url, name: name)
+        // The same unpacking and hash as `belay grade`.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("belay-check-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let input: SubmissionInput
+        do {
+            input = try SubmissionInput.open(url, scratch: scratch)
+        } catch {
+            printError("cannot open \(submission): \(error)")
+            throw Exit.checksFailed
         }
+        let report = await grader.grade(submissionAt: input.root, name: name, sha256: input.sha256)
         let color = !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         print(TerminalReport.render(report, color: color), terminator: "")
         do {
-            if let junit { try write(JUnitReport.render(report, reproducible: grading.reproducible), to: junit) }
-            if let json { try write(JSONReport.render(report, reproducible: grading.reproducible), to: json) }
-            if let gradescope { try write(GradescopeReport.render(report, reproducible: grading.reproducible), to: gradescope) }
-            if let html { try write(HTMLReport.render(report), to: html) }
+            for (format, path) in requested {
+                try write(format.render(report, ReportFormatOptions(reproducible: grading.reproducible)), to: path)
+            }
         } catch {
             printError("cannot write a report: \(error)")
             throw Exit.internalError

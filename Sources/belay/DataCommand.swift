@@ -2,7 +2,8 @@ import ArgumentParser
 import BelayData
 import BelayLab
 import Foundation
-import Route019
+import BelayGrading
+import BelayRoute
 
 struct DataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,50 +61,40 @@ struct SynthCommand: AsyncParsableCommand {
 struct InfoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Describe a dataset: labels, embeddings, and cluster statistics at several thresholds.",
-        discussion: "Use it to choose a threshold: near some thresholds one giant component swallows most proteins.")
+        abstract: "Describe a dataset: labels, embeddings, and what each route makes of it (e.g. cluster statistics at several thresholds).",
+        discussion: "Use it to choose a threshold: near some thresholds one giant component swallows most proteins. Without --route, every route describes the dataset.")
 
+    @Option(name: .long, help: ArgumentHelp("The route to describe the dataset for (known: \(routes.knownIDs)); default: every route.", valueName: "id"))
+    var route: String?
     @OptionGroup var dataOptions: DataOptions
-    @Option(name: .long, parsing: .upToNextOption, help: "Thresholds to report cluster statistics for.")
-    var thresholds: [Float] = [0.6, 0.7, 0.8, 0.85, 0.9, 0.95]
+    @Option(name: .long, parsing: .upToNextOption, help: "Same as --param thresholds=[...]: thresholds to report cluster statistics for (default: the route's).")
+    var thresholds: [Double] = []
+    @Option(name: .customLong("param"), help: ArgumentHelp("A param of the route's description (repeatable).", valueName: "key=value"))
+    var params: [String] = []
 
     func run() async throws {
+        let chosen: [any Route]
+        do {
+            chosen = try route.map { [try routes.route(id: $0)] } ?? routes.routes
+        } catch {
+            printError("\(error)")
+            throw Exit.usage
+        }
         let dataset = try dataOptions.load()
-        let reference = Route019Reference(dataset: dataset)
-        print(reference.summaryTable())
-        // Every row where the sheet's location column and Belay's cleaning of the text disagree.
-        let labels = reference.labelReference
-        if let problem = labels.integrityProblem {
-            print("\nBelay would refuse to grade against this dataset: \(problem)")
-        }
-        if labels.usesColumn {
-            let lines = labels.disagreementLines()
-            let cleaning = LabelReferenceSource.cleaningPhrase(dataset.locationSource)
-            if lines.isEmpty {
-                print("\nThe sheet's location column and \(cleaning) agree on every row.")
-            } else {
-                print("\n\(lines.count) row\(lines.count == 1 ? "" : "s") where the sheet's location column (the reference) and \(cleaning) disagree (a student matching either gets credit):")
-                for line in lines { print("  " + line) }
-            }
-            let outside = labels.outsideClasses
-            if !outside.isEmpty {
-                print("\n\(outside.count) value\(outside.count == 1 ? "" : "s") of the location column outside \(labels.classes.joined(separator: ", ")) (those proteins are dropped):")
-                for p in outside { print("  row \(p.row) `\(p.id)`: `\(p.column ?? "")`") }
+        for (index, route) in chosen.enumerated() {
+            if chosen.count > 1 { print((index == 0 ? "" : "\n") + "== \(route.id): \(route.title) ==\n") }
+            do {
+                var overrides = try route.parseOverrides(params)
+                if !thresholds.isEmpty {
+                    overrides["thresholds"] = .list(thresholds.map { .number($0) })
+                    try ParameterRule.validate(overrides, against: route.rubricParameters + route.referenceParameters, source: "--thresholds")
+                }
+                let rubric = try route.loadRubric(at: nil)
+                print(try route.describe(dataset, parameters: RouteParameters(rubric: rubric, overrides: overrides)))
+            } catch {
+                printError("\(error)")
+                throw Exit.usage
             }
         }
-        print("\nConnected components of the \(reference.alignedIDs.count) aligned labelled proteins:")
-        print("threshold  clusters  largest  largest share  singletons")
-        for t in thresholds {
-            let s = reference.clustering(at: t).stats
-            print(
-                String(
-                    format: "%9.3f  %8d  %7d  %12.1f%%  %10d", Double(t), s.count, s.largest, s.largestShare * 100,
-                    s.singletons))
-        }
-        if let t = dataset.recommendedThreshold {
-            print("\nThe dataset recommends a threshold of \(t)." + (dataset.thresholdReason.map { " \($0)" } ?? ""))
-        }
-        // One split is not evidence: the reference's random-versus-clustered comparison over seeds 1...20.
-        print("\n" + reference.repeatedSplits().report())
     }
 }

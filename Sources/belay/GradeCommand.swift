@@ -2,8 +2,8 @@ import ArgumentParser
 import BelayBatch
 import BelayData
 import BelayGrading
+import BelayRoute
 import Foundation
-import Route019
 
 struct GradeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,6 +36,7 @@ struct GradeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output folder.")
     var out: String
 
+    @OptionGroup var routeSelection: RouteSelection
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var grading: GradingOptions
 
@@ -73,16 +74,16 @@ struct GradeCommand: AsyncParsableCommand {
             printError("no such class folder: \(classDirectory)")
             throw Exit.usage
         }
-        let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: grading.rubric)
+        let setup = try GradingSetup.make(route: routeSelection, dataOptions: dataOptions, rubricPath: grading.rubric)
         // The same summary as `check`: a misread dataset shows here before anyone is graded against it.
-        print(setup.reference.dataset.summary + "\n")
+        print(setup.reference.summary + "\n")
         // A notebook's own limit stays inside the student's grading timeout, with room for the checks.
         let grader = setup.grader(
             audience: .instructor, grading: grading,
             notebookRun: NotebookRunOptions(
                 notebookSeconds: max(30, min(600, timeout - 90)), keepIn: URL(fileURLWithPath: out)))
         let classGrader = ClassGrader(
-            grader: grader, rubricSHA: setup.rubric.sha256 + setup.reference.dataset.sha256, belayVersion: belayVersion,
+            grader: grader, rubricSHA: setup.rubric.sha256, dataSHA: setup.reference.dataSHA256, belayVersion: belayVersion,
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: timeout,
             reproducible: grading.reproducible)
         let results: [StudentResult]

@@ -22,7 +22,7 @@ struct GradebookCommand: ParsableCommand {
 
                 Refused, before anything is written (exit 64): a student in two folders, a shard missing or given \
                 twice, shards of different N or class folders, and reports graded with a different rubric, data, \
-                route or Belay version (belay.rubric.sha256, belay.version). Folders without belay-shard.json (whole \
+                route or Belay version (belay.rubric.sha256, belay.data.sha256, belay.version). Folders without belay-shard.json (whole \
                 `belay grade` outputs, e.g. one per section) can be merged too, without the shard checks.
 
                 Example:

@@ -1,43 +1,62 @@
 import BelayData
 import BelayGrading
+import BelayRoute
 import Foundation
-import Route019
 
-/// What `check` and `grade` share: the rubric, the reference run and the grader.
+/// What `check`, `grade`, `reference` and `bench` share: the route, its rubric and its reference.
 struct GradingSetup {
+    let route: any Route
     let rubric: Rubric
-    let reference: Route019Reference
+    let reference: any RouteReference
 
-    static func make(dataOptions: DataOptions, rubricPath: String?) throws -> GradingSetup {
+    /// Resolves the route (`--route`, else the rubric's `route:`, else the only one), loads and validates the
+    /// rubric, checks `overrides` (`--param key=value`), loads the dataset and builds the reference. Every problem
+    /// of the user's input is a message and exit 64: a bad rubric or param names file, line and a "did you mean";
+    /// data that cannot serve as a reference stops here, before anyone is graded against it.
+    static func make(
+        route selection: RouteSelection = RouteSelection(), dataOptions: DataOptions, rubricPath: String?,
+        overrides arguments: [String] = []
+    ) throws -> GradingSetup {
+        let route = try selection.resolve(rubric: rubricPath)
         let rubric: Rubric
-        let seed: UInt64
-        let fraction: Double
+        let overrides: [String: RubricValue]
         do {
-            let url = try rubricPath.map { URL(fileURLWithPath: $0) } ?? Route019Grader.defaultRubricURL()
-            rubric = try Rubric.load(contentsOf: url)
-            try Route019Checks.engine.validate(rubric)
-            try rubric.validateParameters(route: Route019Grader.routeParameters, checks: Route019Grader.checkParameters)
-            // In range now (validated above): a whole seed >= 0, a fraction strictly between 0 and 1.
-            seed = rubric.params["seed"] == nil ? 42 : UInt64(try rubric.int("seed"))
-            fraction = rubric.params["test_fraction"] == nil ? 0.2 : try rubric.number("test_fraction")
+            rubric = try route.loadRubric(at: rubricPath.map { URL(fileURLWithPath: $0) })
         } catch {
             printError("invalid rubric: \(error)")
             throw Exit.usage
         }
+        do {
+            overrides = try route.parseOverrides(arguments)
+        } catch {
+            printError("invalid parameter: \(error)")
+            throw Exit.usage
+        }
         let dataset = try dataOptions.load()
-        let options = ReferenceOptions(threshold: nil, testFraction: fraction, seed: seed)
-        return GradingSetup(rubric: rubric, reference: try makeReference(dataset, options: options))
+        do {
+            let reference = try route.reference(RouteParameters(rubric: rubric, overrides: overrides), dataset: dataset)
+            return GradingSetup(route: route, rubric: rubric, reference: reference)
+        } catch let error as RubricError {
+            printError("invalid parameter: \(error)")
+            throw Exit.usage
+        } catch {
+            printError("\(error)")
+            throw Exit.usage
+        }
     }
 
-    func grader(audience: Audience, grading: GradingOptions? = nil, notebookRun: NotebookRunOptions = .init()) -> Route019Grader {
-        var grader = Route019Grader(
-            reference: reference, rubric: rubric, audience: audience, belayVersion: belayVersion,
-            swiftModules: SwiftRoute.grading())
+    /// The route's grader for `audience`; with `grading`, handed-in notebooks are run (unless --no-run-notebooks);
+    /// `drawsFigures` off when no report written draws them.
+    func grader(
+        audience: Audience, grading: GradingOptions? = nil, notebookRun: NotebookRunOptions = .init(),
+        drawsFigures: Bool = true
+    ) -> any SubmissionGrader {
+        var options = GraderOptions(audience: audience, belayVersion: belayVersion, drawsFigures: drawsFigures)
         if let grading, !grading.noRunNotebooks {
-            var options = notebookRun
-            options.python = grading.python
-            grader.notebookRun = options
+            var run = notebookRun
+            run.python = grading.python
+            options.notebookRun = run
         }
-        return grader
+        return reference.grader(options)
     }
 }

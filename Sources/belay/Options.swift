@@ -2,7 +2,8 @@ import ArgumentParser
 import BelayData
 import BelayLab
 import Foundation
-import Route019
+import BelayGrading
+import BelayRoute
 
 /// Exit codes, as documented in `belay --help`.
 enum Exit {
@@ -32,38 +33,26 @@ struct DataOptions: ParsableArguments {
     }
 }
 
-/// Options of the route's reference run.
-struct RouteOptions: ParsableArguments {
-    @Option(name: .long, help: "Cosine similarity threshold (pairs strictly above it are linked). Default: the dataset's recommendation, else 0.8.")
-    var threshold: Float?
+/// Which route a command works on.
+struct RouteSelection: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The route (known: \(routes.knownIDs)). Default: the route the rubric names (its `route:` key), else the only route.",
+        valueName: "id"))
+    var route: String?
 
-    @Option(name: .customLong("test-fraction"), help: "Share of proteins in the test set.")
-    var testFraction: Double = 0.2
-
-    @Option(name: .long, help: "Seed of the splits.")
-    var seed: UInt64 = 42
-
-    @Option(name: .customLong("split-mode"), help: "How the clustered split picks clusters: 'proteins' (whole clusters until the test set holds about the fraction of proteins) or 'clusters' (the fraction of cluster ids, as the course's notebook does).")
-    var splitMode: SplitModeArgument = .proteins
-
-    func validate() throws {
-        if let threshold, !(threshold > -1 && threshold < 1) {
-            throw ValidationError("--threshold must be a cosine between -1 and 1, got \(threshold)")
-        }
-        guard testFraction > 0 && testFraction < 1 else {
-            throw ValidationError("--test-fraction must be between 0 and 1, got \(testFraction)")
+    /// The route `--route` names, else the one `rubric` names, else the only one; exit 64 with the known ids
+    /// when none fits.
+    func resolve(rubric: String?) throws -> any Route {
+        do {
+            return try routes.resolve(id: route, rubric: rubric.map { URL(fileURLWithPath: $0) })
+        } catch let error as RubricError {
+            printError("invalid rubric: \(error)")
+            throw Exit.usage
+        } catch {
+            printError("\(error)")
+            throw Exit.usage
         }
     }
-
-    var referenceOptions: ReferenceOptions {
-        ReferenceOptions(
-            threshold: threshold, testFraction: testFraction, seed: seed,
-            clusteredSplitMode: splitMode == .proteins ? .proteinFraction : .clusterFraction)
-    }
-}
-
-enum SplitModeArgument: String, CaseIterable, ExpressibleByArgument {
-    case proteins, clusters
 }
 
 /// Writes to standard error.
@@ -84,15 +73,4 @@ struct GradingOptions: ParsableArguments {
 
     @Flag(name: .customLong("no-run-notebooks"), help: "Grade notebooks from the outputs saved in them instead of running them.")
     var noRunNotebooks = false
-}
-
-/// The route's reference run on `dataset`, or a usage error (exit 64) when the dataset's labels cannot serve as a
-/// reference: Belay never grades against a wrong one.
-func makeReference(_ dataset: CourseDataset, options: ReferenceOptions = .init()) throws -> Route019Reference {
-    let reference = Route019Reference(dataset: dataset, options: options)
-    if let problem = reference.labelReference.integrityProblem {
-        printError("cannot use \(dataset.sheetPath) as a reference: \(problem)")
-        throw Exit.usage
-    }
-    return reference
 }

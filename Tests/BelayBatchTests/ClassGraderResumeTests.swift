@@ -1,5 +1,6 @@
 @testable import BelayBatch
 import BelayReports
+import BelayRoute
 import BelayTestSupport
 import Foundation
 import Testing

@@ -40,7 +40,7 @@ import Testing
         ("{seed: 4.5}", "rubric param 'seed' must be a whole number from 0 to 9007199254740992, not 4.5"),
         ("{seed: 1e300}", "rubric param 'seed' must be a whole number from 0 to 9007199254740992, not 1e+300"),
         ("{seed: .nan}", "rubric param 'seed' must be a whole number from 0 to 9007199254740992, not nan"),
-        ("{seed: 42, test_fracton: 0.2}", "rubric param 'test_fracton' is not known (known: seed, test_fraction)"),
+        ("{seed: 42, test_fracton: 0.2}", "rubric param 'test_fracton' is not known (did you mean 'test_fraction'?) (known: seed, test_fraction)"),
     ])
     func badRouteParamsAreRubricErrorsWithTheLine(params: String, message: String) throws {
         let e = try error(params: params)

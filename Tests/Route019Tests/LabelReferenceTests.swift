@@ -2,6 +2,7 @@
 import BelayFormats
 import BelayGrading
 import BelayLab
+import BelayRoute
 import BelayTestSupport
 import Foundation
 import Route019

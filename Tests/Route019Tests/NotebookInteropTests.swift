@@ -1,5 +1,6 @@
 import BelayData
 import BelayGrading
+import BelayRoute
 import BelayTestSupport
 import Foundation
 import Route019

@@ -1,4 +1,5 @@
 import BelayGrading
+import BelayRoute
 import BelayTestSupport
 import Foundation
 import Route019

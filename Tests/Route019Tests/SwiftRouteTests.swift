@@ -1,6 +1,7 @@
 import BelayBatch
 import BelayGrading
 import BelayReports
+import BelayRoute
 import BelayTestSupport
 import Foundation
 import Route019
