@@ -192,17 +192,25 @@ extension Route019Submission {
     }
 
     /// `source` gzipped (or gunzipped), made once in the temporary folder under a name that changes with the
-    /// source's path, size and modification time, and reused by later runs (and later Belay processes).
+    /// source's content, and reused by later runs (and later Belay processes) of the same data.
     static func stagedConversion(of source: URL, compress: Bool) throws -> URL {
         let fm = FileManager.default
         let attributes = try fm.attributesOfItem(atPath: source.path)
         let stamp = [
             source.standardizedFileURL.path, "\((attributes[.size] as? NSNumber)?.int64Value ?? 0)",
-            "\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)", compress ? "gz" : "h5",
+            "\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)",
         ].joined(separator: "\n")
-        let name = "belay-course-" + SHA256.hex(Data(stamp.utf8)).prefix(16) + (compress ? ".h5.gz" : ".h5")
-        let target = fm.temporaryDirectory.appendingPathComponent(name)
-        return try stagedConversions.withLock { _ in
+        return try stagedConversions.withLock { contentHashes in
+            // The content's hash, once per file and process.
+            let hash: String
+            if let known = contentHashes[stamp] {
+                hash = known
+            } else {
+                hash = try SHA256.hex(ofFiles: [source])
+                contentHashes[stamp] = hash
+            }
+            let target = fm.temporaryDirectory.appendingPathComponent(
+                "belay-course-" + hash.prefix(16) + (compress ? ".h5.gz" : ".h5"))
             if fm.fileExists(atPath: target.path) { return target }
             let partial = target.appendingPathExtension("partial-\(getpid())")
             defer { try? fm.removeItem(at: partial) }
@@ -219,7 +227,8 @@ extension Route019Submission {
         }
     }
 
-    private static let stagedConversions = Mutex(())
+    /// Content hashes of the course files converted so far, by path, size and modification time.
+    private static let stagedConversions = Mutex<[String: String]>([:])
 
     /// A submission from the notebook file alone, graded from the outputs saved in it.
     static func loadSingleNotebook(_ notebook: URL, name: String) -> Route019Submission {
