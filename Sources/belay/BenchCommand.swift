@@ -110,17 +110,24 @@ struct BenchCommand: AsyncParsableCommand {
             print("  skipped: \(notebook.path) is not here (run bench from a checkout of the repository)")
             return
         }
-        let setup = try GradingSetup.make(dataOptions: try DataOptions.parse([]), rubricPath: nil)
-        let dataset = setup.reference.dataset
-        // Belay's side: the sandboxed run and the search, as `grade` does it.
+        var selection = RouteSelection()
+        selection.route = try benchRoute.id
+        let setup = try GradingSetup.make(route: selection, dataOptions: try DataOptions.parse([]), rubricPath: nil)
+        let dataset = setup.dataset
+        // Belay's side: the sandboxed run and the search, as `grade` does it (a folder holding only the notebook).
+        let grader = setup.reference.grader(
+            GraderOptions(audience: .instructor, belayVersion: belayVersion, notebookRun: NotebookRunOptions(python: python),
+                          drawsFigures: false))
         var belayBest = Double.infinity
         var notes = ""
         for run in 0..<notebookRuns {
+            let folder = scratch.appendingPathComponent("belay-notebook-\(run)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: notebook, to: folder.appendingPathComponent("course_steps.ipynb"))
             let start = DispatchTime.now().uptimeNanoseconds
-            let submission = await Route019Submission.runningNotebook(
-                at: notebook, name: "bench\(run)", reference: setup.reference, options: NotebookRunOptions(python: python))
+            let report = await grader.grade(submissionAt: folder, name: "bench\(run)", sha256: "")
             belayBest = min(belayBest, seconds(since: start))
-            notes = submission.sandboxNotes ?? ""
+            notes = report.properties.first { $0.name == "sandbox.notes" }?.value ?? ""
             if notes.hasPrefix("the notebook was not run") {
                 print("  skipped: \(notes)")
                 return

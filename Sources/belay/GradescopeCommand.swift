@@ -1,7 +1,7 @@
 import ArgumentParser
 import BelayData
+import BelayRoute
 import Foundation
-import Route019
 
 /// `belay gradescope …`: running Belay as a Gradescope autograder.
 struct GradescopeCommand: AsyncParsableCommand {
@@ -34,6 +34,7 @@ struct GradescopeBundleCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Rubric file to grade with (default: the route's own).")
     var rubric: String?
 
+    @OptionGroup var routeSelection: RouteSelection
     @OptionGroup var dataOptions: DataOptions
 
     @Option(name: .long, help: "A belay built with --static-swift-stdlib to ship (default: this one, if it is).")
@@ -67,11 +68,11 @@ struct GradescopeBundleCommand: AsyncParsableCommand {
             throw Exit.usage
         }
         // Never ship a rubric or data that cannot grade: load both, as run_autograder will, before writing.
-        let setup = try GradingSetup.make(dataOptions: dataOptions, rubricPath: rubric)
-        print(setup.reference.dataset.summary + "\n")
+        let setup = try GradingSetup.make(route: routeSelection, dataOptions: dataOptions, rubricPath: rubric)
+        print(setup.reference.summary + "\n")
         let rubricURL: URL
         do {
-            rubricURL = try rubric.map { URL(fileURLWithPath: $0) } ?? Route019Grader.defaultRubricURL()
+            rubricURL = try rubric.map { URL(fileURLWithPath: $0) } ?? setup.route.defaultRubricURL()
         } catch {
             printError("\(error)")
             throw Exit.internalError

@@ -7,6 +7,8 @@ import Foundation
 struct GradingSetup {
     let route: any Route
     let rubric: Rubric
+    /// The course data the reference was built from.
+    let dataset: CourseDataset
     let reference: any RouteReference
 
     /// Resolves the route (`--route`, else the rubric's `route:`, else the only one), loads and validates the
@@ -35,7 +37,7 @@ struct GradingSetup {
         let dataset = try dataOptions.load()
         do {
             let reference = try route.reference(RouteParameters(rubric: rubric, overrides: overrides), dataset: dataset)
-            return GradingSetup(route: route, rubric: rubric, reference: reference)
+            return GradingSetup(route: route, rubric: rubric, dataset: dataset, reference: reference)
         } catch let error as RubricError {
             printError("invalid parameter: \(error)")
             throw Exit.usage

@@ -1,5 +1,6 @@
 import BelayData
 import BelayFormats
+import BelayRoute
 import BelayTestSupport
 import Foundation
 @testable import Route019

@@ -1,6 +1,7 @@
 import BelayGrading
 import BelayLab
 import BelayReports
+import BelayRoute
 import BelayTestSupport
 import Foundation
 import Route019
