@@ -35,13 +35,14 @@ import Testing
         }
         #expect(cold.intercepts.map(\.isFinite) == warm.intercepts.map(\.isFinite))
 
-        // Tightly converged, the two are the same optimum to many digits and predict identically.
+        // Tightly converged, the two are the same optimum and predict identically. X·Wᵀ is evaluated in single
+        // precision, so the gradient stops resolving near 1e-6 and the coefficients agree to about 1e-4, not further.
         let tight = LogisticRegression(tolerance: 1e-10)
         let coldTight = tight.fit(x: train, rows: 300, columns: columns, labels: trainY, classCount: 3)
         let warmTight = tight.fit(x: train, rows: 300, columns: columns, labels: trainY, classCount: 3, warmStart: earlier)
         for (a, b) in zip(coldTight.weights + coldTight.intercepts.filter(\.isFinite),
                           warmTight.weights + warmTight.intercepts.filter(\.isFinite)) {
-            #expect(abs(a - b) <= 1e-6 * max(1, abs(a)), "tight tolerance: \(a) vs \(b)")
+            #expect(abs(a - b) <= 1e-3 * max(1, abs(a)), "tight tolerance: \(a) vs \(b)")
         }
         #expect(coldTight.predict(x: test, rows: 100) == warmTight.predict(x: test, rows: 100))
 
