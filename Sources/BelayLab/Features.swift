@@ -136,6 +136,45 @@ private func unicodeFeatures(_ sequence: String) -> SequenceFeatures {
 public func featureMatrix(_ sequences: [String]) -> [Double] {
     var x: [Double] = []
     x.reserveCapacity(sequences.count * 21)
-    for s in sequences { x.append(contentsOf: sequenceFeatures(s).asDoubles) }
+    for s in sequences { appendFeatureRow(s, to: &x) }
     return x
+}
+
+/// Appends the 21 feature values of `sequence` (as `sequenceFeatures(_:).asDoubles` gives them) to a row-major
+/// matrix, counting straight into the matrix: no per-row array when the sequence is ASCII.
+///
+/// - Complexity: O(n) in the number of characters.
+public func appendFeatureRow(_ sequence: String, to matrix: inout [Double]) {
+    let start = matrix.count
+    matrix.append(contentsOf: repeatElement(0, count: 21))
+    let done = sequence.utf8.withContiguousStorageIfAvailable { bytes in
+        matrix.withUnsafeMutableBufferPointer { m in
+            var length = 0
+            var pendingStar = false
+            for byte in bytes {
+                let c = byteClass[Int(byte)]
+                switch c {
+                case 21: continue
+                case 23: return false
+                case 22:
+                    if pendingStar { length += 1 }
+                    pendingStar = true
+                    continue
+                default:
+                    if pendingStar {
+                        length += 1
+                        pendingStar = false
+                    }
+                    length += 1
+                    if c < 20 { m[start + 1 + Int(c)] += 1 }
+                }
+            }
+            m[start] = Double(length)
+            return true
+        }
+    } ?? false
+    if !done {
+        matrix.removeLast(21)
+        matrix.append(contentsOf: sequenceFeatures(sequence).asDoubles)
+    }
 }

@@ -15,12 +15,13 @@ struct LBFGSResult {
     var converged: Bool
 }
 
-/// Minimizes a smooth function from the origin until max |∇f| ≤ `tolerance` or `maxIterations` iterations.
+/// Minimizes a smooth function from the origin (or `start`) until max |∇f| ≤ `tolerance` or `maxIterations` iterations.
 /// If the line search cannot make progress (at the limit of floating-point precision), it stops early and
 /// reports `converged` by the gradient test alone.
-func minimizeLBFGS(parameterCount p: Int, memory: Int, maxIterations: Int, tolerance: Double,
+func minimizeLBFGS(parameterCount p: Int, memory: Int, maxIterations: Int, tolerance: Double, start: [Double]? = nil,
                    _ f: (_ x: [Double]) -> (value: Double, gradient: [Double])) -> LBFGSResult {
-    var x = [Double](repeating: 0, count: p)
+    // A warm start (finite, the right size) changes where the descent begins, not the stopping rule.
+    var x = start.flatMap { $0.count == p && $0.allSatisfy(\.isFinite) ? $0 : nil } ?? [Double](repeating: 0, count: p)
     var (value, gradient) = f(x)
     var sHistory: [[Double]] = [], yHistory: [[Double]] = [], rhoHistory: [Double] = []
     var iterations = 0

@@ -253,11 +253,16 @@ public struct CleaningReport: Sendable, Equatable {
 /// Cleans localization annotations into classes with a `LocationMapping`.
 public struct LabelCleaner: Sendable {
     /// The mapping in use.
-    public var mapping: LocationMapping
+    public var mapping: LocationMapping {
+        didSet { compiled = CompiledLocationMapping(mapping) }
+    }
+    /// `mapping` as byte tables for the one-pass ASCII path (see LabelCleaning+Bytes.swift).
+    private(set) var compiled: CompiledLocationMapping?
 
     /// Creates a cleaner; the default is Route 019's three-class mapping.
     public init(mapping: LocationMapping = .route019) {
         self.mapping = mapping
+        self.compiled = CompiledLocationMapping(mapping)
     }
 
     /// Cleans UniProt "Subcellular location [CC]" text.
@@ -269,7 +274,17 @@ public struct LabelCleaner: Sendable {
     /// `LocationMapping.labels(forLocationTerm:)`). Isoforms all vote for the one protein, so isoforms in
     /// different compartments make it ambiguous.
     /// - Complexity: O(text length x rules).
+    ///
+    /// ASCII text (every UniProt export) with an all-exact mapping takes a one-pass byte path that allocates
+    /// nothing per row; it gives exactly `referenceClean(uniprotLocation:)`'s outcome (tested on tricky inputs).
     public func clean(uniprotLocation text: String) -> LabelOutcome {
+        if let compiled, let fast = compiled.outcome(uniprotLocation: text) { return fast }
+        return referenceClean(uniprotLocation: text)
+    }
+
+    /// The rule of `clean(uniprotLocation:)` written plainly over `String`s: the definition the byte path must
+    /// agree with.
+    public func referenceClean(uniprotLocation text: String) -> LabelOutcome {
         outcome(forVotes: Self.uniprotTerms(text).map { mapping.labels(forLocationTerm: $0) })
     }
 
@@ -277,6 +292,12 @@ public struct LabelCleaner: Sendable {
     /// tag, trim; each name votes through the mapping.
     /// - Complexity: O(text length x rules).
     public func clean(goTerms text: String) -> LabelOutcome {
+        if let compiled, let fast = compiled.outcome(goTerms: text) { return fast }
+        return referenceClean(goTerms: text)
+    }
+
+    /// The rule of `clean(goTerms:)` written plainly over `String`s (the definition of the byte path).
+    public func referenceClean(goTerms text: String) -> LabelOutcome {
         outcome(forTerms: Self.goTermNames(text))
     }
 

@@ -40,7 +40,13 @@ public struct LogisticRegression: Sendable, Equatable {
     /// as if they did not exist; scikit-learn instead learns only the classes it sees. With a single class
     /// present the model predicts it everywhere (no optimization needed).
     /// - Complexity: O(iterations x rows x columns x classCount), in BLAS.
-    public func fit(x: [Double], rows: Int, columns: Int, labels: [Int], classCount: Int) -> LogisticModel {
+    ///
+    /// `warmStart`, a model fitted earlier on the same columns and classes (another split of the same features),
+    /// is where the optimizer starts instead of zero. The objective is strictly convex, so the optimum is the same
+    /// and the same gradient tolerance ends the fit; only the number of iterations changes. A model of another
+    /// shape is ignored.
+    public func fit(x: [Double], rows: Int, columns: Int, labels: [Int], classCount: Int,
+                    warmStart: LogisticModel? = nil) -> LogisticModel {
         precondition(x.count == rows * columns, "fit: \(x.count) values for \(rows) x \(columns)")
         precondition(labels.count == rows, "fit: \(labels.count) labels for \(rows) rows")
         precondition(labels.allSatisfy { (0..<classCount).contains($0) }, "fit: labels outside 0..<\(classCount)")
@@ -58,8 +64,21 @@ public struct LogisticRegression: Sendable, Equatable {
         for (k, c) in classes.enumerated() { localOf[c] = k }
         let problem = SoftmaxObjective(x: x, rows: rows, columns: columns, labels: labels.map { localOf[$0] },
                                        classCount: classes.count, c: c)
+        var start: [Double]?
+        if let warm = warmStart, warm.columns == columns, warm.classCount == classCount,
+            classes.allSatisfy({ warm.intercepts[$0].isFinite }) {
+            // Free rows as the objective lays them out; a binary problem's one row is class 1 minus class 0.
+            let d = columns, free = problem.freeRows
+            var theta = [Double](repeating: 0, count: problem.parameterCount)
+            for r in 0..<free.count {
+                let cls = classes[free[r]], base = classes.count == 2 ? classes[0] : nil
+                for j in 0..<d { theta[r * d + j] = warm.weights[cls * d + j] - (base.map { warm.weights[$0 * d + j] } ?? 0) }
+                theta[free.count * d + r] = warm.intercepts[cls] - (base.map { warm.intercepts[$0] } ?? 0)
+            }
+            start = theta
+        }
         let result = minimizeLBFGS(parameterCount: problem.parameterCount, memory: memory,
-                                   maxIterations: maxIterations, tolerance: tolerance) {
+                                   maxIterations: maxIterations, tolerance: tolerance, start: start) {
             problem.valueAndGradient($0)
         }
         // Unpack the free rows into the full class layout.

@@ -78,11 +78,18 @@ struct BenchCommand: AsyncParsableCommand {
             datasets.append(("synthetic \(n) (1024-d)", dir))
         }
 
+        print("load average at start: \(loadAverage()) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
         print("step".padding(toLength: 34, withPad: " ", startingAt: 0) + "     belay (s)    python (s)   belay/python")
         for (name, directory) in datasets {
             print("\n\(name)")
-            let swiftTimes = try timeSwift(directory: directory)
+            var counts = (kept: 0, disagreements: 0)
+            let swiftTimes = try timeSwift(directory: directory, cleaningCounts: &counts)
             let pythonTimes = skipPython ? [:] : runPython(script: script, directory: directory)
+            if let kept = pythonTimes["features_kept"], let disagreeing = pythonTimes["features_disagreements"],
+                Int(kept) != counts.kept || Int(disagreeing) != counts.disagreements {
+                printError("the two sides' labels differ (kept \(counts.kept) vs \(Int(kept)), location column vs cleaning "
+                    + "disagreeing on \(counts.disagreements) vs \(Int(disagreeing))): the features step is not like for like")
+            }
             for step in Step.allCases {
                 let s = swiftTimes[step] ?? .nan
                 let p = pythonTimes[step.rawValue] ?? .nan
@@ -225,11 +232,16 @@ struct BenchCommand: AsyncParsableCommand {
             let one = await grader.grade(submissionAt: klass.appendingPathComponent("student000"), name: "one")
             let single = seconds(since: start)
             start = DispatchTime.now().uptimeNanoseconds
+            let cpuBefore = cpuSeconds()
             let results = try await gradeClass(klass, out: scratch.appendingPathComponent("grades"), grader: grader, setup: setup)
             let total = seconds(since: start)
+            let cpu = cpuSeconds() - cpuBefore
+            let cores = ProcessInfo.processInfo.activeProcessorCount
             print(String(format: "  one CSV submission: %.2f s (%d checks)", single, one.results.count))
-            print(String(format: "  class of %d CSV submissions: %.2f s in all, %.2f s per student, reports and gradebook included (%d graded)",
+            print(String(format: "  class of %d CSV submissions: %.2f s in all, %.3f s per student, reports and gradebook included (%d graded)",
                          classSize, total, total / Double(classSize), results.filter { $0.status == .graded }.count))
+            print(String(format: "  CPU utilisation of the class run: %.0f%% (%.2f s user+sys CPU / %.2f s wall / %d cores; load average %@)",
+                         100 * cpu / max(total, 1e-9) / Double(cores), cpu, total, cores, loadAverage()))
         }
         if swiftClass > 0 {
             let klass = scratch.appendingPathComponent("swift-class")
@@ -259,6 +271,24 @@ struct BenchCommand: AsyncParsableCommand {
 
     func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
+    /// User + system CPU seconds of this process and its finished children (getrusage).
+    func cpuSeconds() -> Double {
+        func total(_ who: Int32) -> Double {
+            var usage = rusage()
+            getrusage(who, &usage)
+            return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+                + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        }
+        return total(RUSAGE_SELF.rawValue) + total(RUSAGE_CHILDREN.rawValue)
+    }
+
+    /// The 1, 5 and 15-minute load averages ("-" where unavailable): other work on the machine skews every figure.
+    func loadAverage() -> String {
+        var loads = [Double](repeating: 0, count: 3)
+        guard getloadavg(&loads, 3) == 3 else { return "-" }
+        return loads.map { String(format: "%.2f", $0) }.joined(separator: " ")
+    }
+
     enum Step: String, CaseIterable {
         case load, features, similarityClusters = "similarity_clusters", classifiers, pipeline
         var title: String {
@@ -282,33 +312,53 @@ struct BenchCommand: AsyncParsableCommand {
         return bestTime
     }
 
-    func timeSwift(directory: URL) throws -> [Step: Double] {
+    func timeSwift(directory: URL, cleaningCounts: inout (kept: Int, disagreements: Int)) throws -> [Step: Double] {
         var times: [Step: Double] = [:]
         var dataset: CourseDataset?
         times[.load] = try best { dataset = try CourseDataset.load(directory: directory) }
         guard let dataset else { return times }
         let threshold = dataset.threshold(override: nil)
+        // Exercise 0 as the reference does it (Route019Reference.init, LabelReference): every distinct protein's
+        // text cleaned; the label is the sheet's `location` column when it has one (normalized, one of the
+        // classes), else the cleaning's; rows where the two disagree counted; 21 features of the kept rows into
+        // one row-major matrix. The Python side does the same work by the same rule.
         let cleaner = LabelCleaner()
+        let classes = cleaner.mapping.classes
         var ids: [String] = []
-        var features: [SequenceFeatures] = []
         var labels: [String] = []
+        var base: [Double] = []
+        var disagreements = 0
         times[.features] = best {
-            ids = []; features = []; labels = []
-            for p in dataset.proteins {
+            ids = []; labels = []; base = []; disagreements = 0
+            base.reserveCapacity(dataset.proteins.count * 21)
+            let usesColumn = dataset.proteins.contains { $0.givenLocation.map { !LabelReference.normalize($0).isEmpty } ?? false }
+            var seen = Set<String>(minimumCapacity: dataset.proteins.count)
+            for p in dataset.proteins where seen.insert(p.id).inserted {
                 let outcome = dataset.locationSource == .uniprot ? cleaner.clean(uniprotLocation: p.locationText) : cleaner.clean(goTerms: p.locationText)
-                if case .label(let l) = outcome {
-                    ids.append(p.id); labels.append(l); features.append(sequenceFeatures(p.sequence))
+                let label: String?
+                if usesColumn {
+                    // A cell that already is a class is its own normalization; only other cells are normalized.
+                    label = p.givenLocation.flatMap { v in
+                        classes.contains(v) ? v : { n in classes.contains(n) ? n : nil }(LabelReference.normalize(v))
+                    }
+                    if label != outcome.label { disagreements += 1 }
+                } else {
+                    label = outcome.label
                 }
+                guard let label else { continue }
+                ids.append(p.id); labels.append(label); appendFeatureRow(p.sequence, to: &base)
             }
         }
+        cleaningCounts = (ids.count, disagreements)
         let alignment = alignIDs(labelIDs: ids, embeddingIDs: dataset.embeddingIDs)
         let matrix = dataset.embeddings.subset(alignment.embeddingRows)
         times[.similarityClusters] = best { _ = thresholdClusters(matrix.normalizedRows(), threshold: threshold) }
         let encoder = LabelEncoder(labels: labels)
         let codes = labels.map { encoder.encode($0) ?? 0 }
         let k = encoder.classes.count
-        let base = features.flatMap(\.asDoubles)
-        let leaked = features.indices.flatMap { features[$0].asDoubles + [Double(codes[$0])] }
+        var leaked: [Double] = []
+        leaked.reserveCapacity(ids.count * 22)
+        for (r, code) in codes.enumerated() { leaked += base[(r * 21)..<(r * 21 + 21)]; leaked.append(Double(code)) }
         let split = randomSplit(count: ids.count, testFraction: 0.2, seed: 42)
         let alignedCodes = alignment.kept.map { codes[$0] }
         let embedded = matrix.normalizedRows()
@@ -379,9 +429,21 @@ struct BenchCommand: AsyncParsableCommand {
     }
 }
 
-/// The same steps in Python, as a course notebook would write them (pandas/openpyxl, h5py, NumPy, SciPy, scikit-learn).
+/// Route 019's classes and exact rules (lower-cased term -> classes) as JSON, for the Python side's cleaning.
+let pythonClassesJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: LocationMapping.route019.classes)) ?? Data("[]".utf8), as: UTF8.self)
+let pythonRulesJSON: String = {
+    var rules: [String: [String]] = [:]
+    for rule in LocationMapping.route019.rules where rule.match == .exact {
+        let key = rule.term.lowercased()
+        if !(rules[key] ?? []).contains(rule.label) { rules[key, default: []].append(rule.label) }
+    }
+    return String(decoding: (try? JSONSerialization.data(withJSONObject: rules, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
+}()
+
+/// The same steps in Python, as a course notebook would write them (pandas/openpyxl, h5py, NumPy, SciPy, scikit-learn),
+/// with Belay's reference labelling rule (the sheet's `location` column, else `LabelCleaner`'s rule ported line by line).
 let pythonPipeline = #"""
-import gzip, io, json, sys, time
+import gzip, io, json, re, sys, time
 import numpy as np, pandas as pd, h5py
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
@@ -394,30 +456,60 @@ import os, glob
 
 folder, repeats = sys.argv[1], int(sys.argv[2])
 AA = "ACDEFGHIKLMNPQRSTVWY"
-GO = {"extracellular region": "secreted", "extracellular space": "secreted", "plasma membrane": "membrane",
-      "membrane": "membrane", "cell outer membrane": "membrane", "cytosol": "cytoplasm", "cytoplasm": "cytoplasm"}
 META = os.path.join(folder, "belay-dataset.json")
 threshold = json.load(open(META)).get("recommended_threshold", 0.8) if os.path.exists(META) else 0.8
 
-def clean_go(text):
-    classes = set()
-    for term in str(text).split("; "):
-        name = term.rsplit(" [GO:", 1)[0].strip().lower()
-        if name in GO: classes.add(GO[name])
-    return classes.pop() if len(classes) == 1 else None
+# Belay's reference rule (LabelCleaner with LocationMapping.route019, exact terms, case-insensitive), from Belay.
+CLASSES = json.loads(r"""\#(pythonClassesJSON)""")
+RULES = {k: frozenset(v) for k, v in json.loads(r"""\#(pythonRulesJSON)""").items()}
+WS = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+TAGS = re.compile(r"\{[^{}]*\}")
+BLOCK = re.compile("SUBCELLULAR LOCATION:", re.I)
+NOTE = re.compile("note=", re.I)
+TERMS = re.compile(r"[;.]")
+NONE = frozenset()
+
+def votes(term):
+    return RULES.get(term.lower(), NONE)
+
+def location_votes(term):
+    v = votes(term)
+    if not v and "," in term:
+        head = term.split(",", 1)[0].strip(WS)
+        if head: v = votes(head)
+    return v
+
+def untagged(text):
+    plain = TAGS.sub("", text)
+    if "{" not in plain: return plain
+    out, depth = [], 0  # nested or unbalanced evidence tags: count depth as the reference does
+    for c in text:
+        if c == "{": depth += 1
+        elif c == "}" and depth > 0: depth -= 1
+        elif depth == 0: out.append(c)
+    return "".join(out)
 
 def clean_uniprot(text):
-    import re
-    text = re.sub(r"\{[^}]*\}", "", str(text)).replace("SUBCELLULAR LOCATION:", "")
-    text = re.sub(r"Note=[^.]*\.?", "", text)
-    classes = set()
-    for part in re.split(r"[;.]", text):
-        p = part.strip().lower()
-        if not p: continue
-        if p.startswith("cytoplasm") or p == "cytosol": classes.add("cytoplasm")
-        elif "membrane" in p or p == "lipid-anchor": classes.add("membrane")
-        elif p.startswith("secreted") or p == "extracellular space": classes.add("secreted")
-    return classes.pop() if len(classes) == 1 else None
+    hits = set()
+    for block in BLOCK.split(untagged(text)):
+        m = NOTE.search(block)
+        if m: block = block[:m.start()]
+        block = block.strip(WS)
+        if block.startswith("[") and "]" in block:
+            block = block[block.index("]") + 1:].strip(WS)
+            if block.startswith(":"): block = block[1:]
+        for part in TERMS.split(block):
+            term = part.strip(WS)
+            if term: hits |= location_votes(term)
+    return next(iter(hits)) if len(hits) == 1 else None
+
+def clean_go(text):
+    hits = set()
+    for part in text.split(";"):
+        cut = part.rfind("[GO:")
+        name = (part[:cut] if cut >= 0 else part).strip(WS)
+        if name: hits |= votes(name)
+    return next(iter(hits)) if len(hits) == 1 else None
 
 def load():
     sheet = pd.read_excel(glob.glob(os.path.join(folder, "*.xlsx"))[0])
@@ -429,14 +521,25 @@ def load():
     return sheet, emb
 
 def features(sheet):
+    # As Belay's reference: each distinct protein's text cleaned; the sheet's cleaned `location` column is the
+    # label when it has one (normalized, one of the classes), else the cleaning; disagreements counted.
+    sheet = sheet.drop_duplicates("Entry")
     col = "Subcellular location [CC]" if "Subcellular location [CC]" in sheet.columns else "Gene Ontology (cellular component)"
     clean = clean_uniprot if col.startswith("Subcellular") else clean_go
-    labels = sheet[col].fillna("").map(clean)
-    kept = sheet[labels.notna()].copy()
-    kept["label"] = labels[labels.notna()]
+    cleaned = sheet[col].fillna("").astype(str).map(clean)
+    given = sheet["location"].fillna("").astype(str).str.lower().str.split().str.join(" ") if "location" in sheet.columns else None
+    disagreements = 0
+    if given is not None and (given != "").any():
+        labels = given.where(given.isin(CLASSES))
+        disagreements = int((labels.fillna("") != cleaned.fillna("")).sum())
+    else:
+        labels = cleaned
+    keep = labels.notna()
+    kept = sheet[keep].copy()
+    kept["label"] = labels[keep]
     seqs = kept["Sequence"].astype(str)
     X = np.array([[len(s)] + [s.count(a) for a in AA] for s in seqs], dtype=float)
-    return kept, X
+    return kept, X, disagreements
 
 def clusters(E):
     S = cosine_similarity(E)
@@ -474,14 +577,16 @@ out = {}
 out["load"] = best(load)
 sheet, emb = load()
 out["features"] = best(lambda: features(sheet))
-kept, X = features(sheet)
+kept, X, disagreements = features(sheet)
+out["features_kept"] = len(kept)
+out["features_disagreements"] = disagreements
 ids = [i for i in kept["Entry"].astype(str) if i in emb]
 E = np.stack([emb[i] for i in ids])
 out["similarity_clusters"] = best(lambda: clusters(E))
 cc = clusters(E)
 out["classifiers"] = best(lambda: classifiers(kept, X, emb, cc))
 def pipeline():
-    s, e = load(); k, x = features(s)
+    s, e = load(); k, x, _ = features(s)
     i2 = [i for i in k["Entry"].astype(str) if i in e]
     classifiers(k, x, e, clusters(np.stack([e[i] for i in i2])))
 out["pipeline"] = best(pipeline)
