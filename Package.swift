@@ -70,6 +70,11 @@ let package = Package(
             ],
             resources: [.copy("Resources/019-leaky-pipeline")],
             swiftSettings: settings),
+        .target(
+            name: "Route020",
+            dependencies: ["BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayBatch", "BelayChecksum"],
+            resources: [.copy("Resources/020-good-models-from-bad-labels")],
+            swiftSettings: settings),
         .target(name: "ExerciseKit", swiftSettings: settings),
         .executableTarget(name: "BelaySandboxInit"),
         .executableTarget(
@@ -97,6 +102,7 @@ let package = Package(
         .testTarget(name: "BelaySandboxTests", dependencies: ["BelaySandbox", "BelaySandboxInit", "ExerciseKit", "BelayTestSupport"],
                     swiftSettings: settings),
         .testTarget(name: "Route019Tests", dependencies: ["Route019", "BelayTestSupport"], swiftSettings: settings),
+        .testTarget(name: "Route020Tests", dependencies: ["Route020", "BelayTestSupport"], swiftSettings: settings),
         .testTarget(name: "BelayCLITests", dependencies: ["belay", "BelayTestSupport"], swiftSettings: settings),
     ]
 )
