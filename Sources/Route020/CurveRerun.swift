@@ -1,4 +1,4 @@
-public import BelayLab
+import BelayLab
 
 // Belay's rerun of one point of a student's curve: the common classifiers retrained on the student's own noisy
 // training labels and split, scored on the untouched test labels.
@@ -32,6 +32,13 @@ public struct CurveRerun: Sendable, Equatable {
     public var testCount: Int
     /// Rows left out because they have no features in the chosen set.
     public var skipped: Int = 0
+
+    /// Accuracies of a split with `trainCount` and `testCount` rows.
+    public init(accuracies: [(model: CurveRerunModel, accuracy: Double)], trainCount: Int, testCount: Int) {
+        self.accuracies = accuracies
+        self.trainCount = trainCount
+        self.testCount = testCount
+    }
 
     /// The accuracy of `model`.
     public func accuracy(_ model: CurveRerunModel) -> Double {

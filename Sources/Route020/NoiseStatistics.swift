@@ -1,4 +1,4 @@
-public import BelayLab
+import BelayLab
 
 // The statistics behind Route 020's tolerances. Every bound is computed from the student's own counts (training
 // proteins, flips, test proteins) and a z from the rubric, and every report states the bound it used.
@@ -22,6 +22,15 @@ public struct FlipRateBound: Sendable, Equatable {
     public var z: Double
     /// Flips allowed for rounding (the number of classes).
     public var rounding: Double
+
+    /// A bound for `flips` of `trainCount` labels at `rate`.
+    public init(rate: Double, trainCount: Int, flips: Int, z: Double, rounding: Double) {
+        self.rate = rate
+        self.trainCount = trainCount
+        self.flips = flips
+        self.z = z
+        self.rounding = rounding
+    }
 
     /// The expected number of flips, r·n.
     public var expected: Double { rate * Double(trainCount) }
@@ -58,6 +67,16 @@ public struct FlipTargetBound: Sendable, Equatable {
     public var classCount: Int
     /// Standard errors allowed.
     public var z: Double
+
+    /// A bound for `count` of `flipsFrom` flips out of `from` landing in `to`.
+    public init(from: String, to: String, flipsFrom: Int, count: Int, classCount: Int, z: Double) {
+        self.from = from
+        self.to = to
+        self.flipsFrom = flipsFrom
+        self.count = count
+        self.classCount = classCount
+        self.z = z
+    }
 
     var p: Double { classCount > 1 ? 1 / Double(classCount - 1) : 1 }
     /// m·p.

@@ -100,6 +100,12 @@ extension Route020Checks {
                     }
                 }
             }
+            if checked == 0 {
+                return .fail(
+                    "\(labelsFile) gives no label for any test protein",
+                    hint: "Write every protein of split.csv at every rate, test proteins with their clean labels, so "
+                        + "that Belay can see the test labels were left alone.")
+            }
             if count == 0 {
                 return .pass("all \(checked) test labels (over \(Route020Text.plural(e.rates.count, "rate"))) are the clean ones")
             }

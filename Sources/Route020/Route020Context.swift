@@ -1,4 +1,4 @@
-public import BelayGrading
+import BelayGrading
 
 /// What every Route 020 check sees: the reference (computed once per batch) and one student's submission.
 public struct Route020Context: Sendable {

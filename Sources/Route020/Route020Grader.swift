@@ -1,4 +1,9 @@
+// SubmissionGrader moves from BelayBatch to BelayRoute on branch h-route; this file takes it from whichever exists.
+#if canImport(BelayRoute)
+public import BelayRoute
+#else
 public import BelayBatch
+#endif
 public import BelayGrading
 public import Foundation
 import BelayData
@@ -46,8 +51,12 @@ public struct Route020Grader: SubmissionGrader {
         return url
     }
 
-    /// The route-wide rubric params (none yet: the noise grid is the exercise's).
-    public static let routeParameters: [ParameterRule] = []
+    /// The route-wide rubric params: the seed and test fraction of Belay's own run (`belay reference`). Grading
+    /// never uses them: every student's split and seed are their own.
+    public static let routeParameters: [ParameterRule] = [
+        ParameterRule("seed", .wholeNumber(0...9_007_199_254_740_992)),
+        ParameterRule("test_fraction", .number(0.1...0.5)),
+    ]
 
     /// The check params, by name.
     public static let checkParameters: [ParameterRule] = [

@@ -1,5 +1,5 @@
 public import BelayData
-public import BelayLab
+import BelayLab
 
 /// The features a student may train on: the route accepts either, as `setup.csv` declares.
 public enum FeatureSet: String, Sendable, CaseIterable {

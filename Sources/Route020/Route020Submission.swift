@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A student's mistake in a handed-in file: what is wrong, where, and how to fix it.
 public struct FileProblem: Error, Sendable, Equatable, CustomStringConvertible {

@@ -39,7 +39,7 @@ enum Breakage: String, CaseIterable, Sendable {
     case splitByClass
     case labelsMissing, labelsNaNRate, labelsHugeFile
     case labelsRateMissing, labelsNotAClass, labelsDuplicateID
-    case testLabelFlipped, noisyTestLabels
+    case testLabelFlipped, noisyTestLabels, labelsTrainOnly
     case flippedAtZero
     case flipsToAnyClass
     case flipsAlwaysNextClass
@@ -56,7 +56,7 @@ enum Breakage: String, CaseIterable, Sendable {
         case .splitByClass: return "split.random"
         case .labelsMissing, .labelsNaNRate, .labelsHugeFile: return "labels.readable"
         case .labelsRateMissing, .labelsNotAClass, .labelsDuplicateID: return "labels.complete"
-        case .testLabelFlipped, .noisyTestLabels: return "labels.test_untouched"
+        case .testLabelFlipped, .noisyTestLabels, .labelsTrainOnly: return "labels.test_untouched"
         case .flippedAtZero: return "labels.clean_at_zero"
         case .flipsToAnyClass: return "labels.flip_rates"
         case .flipsAlwaysNextClass: return "labels.flips_uniform"
@@ -132,6 +132,8 @@ enum Breakage: String, CaseIterable, Sendable {
                 n += 1
                 return n % 5 == 0 ? [row[0], row[1], otherClass(cleanLabel(row[1]))] : row
             }
+        case .labelsTrainOnly:
+            try folder.editCSV("noisy_labels.csv") { _, row, _ in split[row[1]] == true ? nil : row }
         case .flippedAtZero:
             var n = 0
             try folder.editCSV("noisy_labels.csv") { _, row, _ in
