@@ -70,7 +70,7 @@ extension Route020Checks {
         },
 
         "curve.rerun": { context, spec in
-            let z = try spec.number("z", default: 3)
+            let z = try spec.number("z", default: 4)
             let features: FeatureSet
             switch declaredFeatures(context.submission) {
             case .failure(let problem): return unusable(problem)
