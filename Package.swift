@@ -76,12 +76,17 @@ let package = Package(
             ],
             resources: [.copy("Resources/019-leaky-pipeline")],
             swiftSettings: settings),
+        .target(
+            name: "Route020",
+            dependencies: ["BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayRoute", "BelayChecksum"],
+            resources: [.copy("Resources/020-good-models-from-bad-labels")],
+            swiftSettings: settings),
         .target(name: "ExerciseKit", swiftSettings: settings),
         .executableTarget(name: "BelaySandboxInit"),
         .executableTarget(
             name: "belay",
             dependencies: [
-                "Route019", "BelayRoute", "BelayBatch", "BelayData", "BelayLab", "BelayFormats", "BelayGrading", "BelayReports",
+                "Route019", "Route020", "BelayRoute", "BelayBatch", "BelayData", "BelayLab", "BelayFormats", "BelayGrading", "BelayReports",
                 "BelaySandboxInit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -105,6 +110,7 @@ let package = Package(
         .testTarget(name: "BelaySandboxTests", dependencies: ["BelaySandbox", "BelaySandboxInit", "ExerciseKit", "BelayTestSupport"],
                     swiftSettings: settings),
         .testTarget(name: "Route019Tests", dependencies: ["Route019", "BelayRoute", "BelayBatch", "BelayTestSupport"], swiftSettings: settings),
+        .testTarget(name: "Route020Tests", dependencies: ["Route020", "BelayRoute", "BelayTestSupport"], swiftSettings: settings),
         .testTarget(name: "BelayCLITests", dependencies: ["belay", "BelayTestSupport"], swiftSettings: settings),
     ]
 )

@@ -26,6 +26,10 @@ public protocol Route: Sendable {
     var id: String { get }
     /// Human title, e.g. "The Leaky Pipeline".
     var title: String { get }
+    /// Whether a submission whose files have these names (lower-cased, from ``SubmissionFiles/names(in:)``) is
+    /// this route's: how `check` and `grade` choose a route when neither `--route` nor a rubric names one.
+    /// Recognize the contract's own file names, so that no other route's submission is taken for yours.
+    func recognizes(fileNames: Set<String>) -> Bool
 
     /// The rubric Belay ships for this route (a resource of the route's module, found with
     /// ``BelayData/ResourceLocator``). Throws when it is missing from the build.
@@ -66,6 +70,9 @@ public protocol Route: Sendable {
 extension Route {
     /// No reference-only params.
     public var referenceParameters: [ParameterRule] { [] }
+
+    /// Recognizes nothing: the route is chosen only by `--route`, a rubric, or as the default.
+    public func recognizes(fileNames: Set<String>) -> Bool { false }
 
     /// The dataset's summary.
     public func describe(_ dataset: CourseDataset, parameters: RouteParameters) throws -> String { dataset.summary }

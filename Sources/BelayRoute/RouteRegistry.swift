@@ -35,10 +35,11 @@ public struct RouteRegistry: Sendable {
     }
 
     /// The route to use: `id` (from `--route`) when given; else the route the rubric at `rubric` names in its
-    /// `route:` key; else the only route. With several routes and neither, a ``RouteLookupError`` asks for
-    /// `--route`. When both are given they must agree.
+    /// `route:` key; else the only route; else the one route that recognizes the `submissions` (unpacked folders,
+    /// ``Route/recognizes(fileNames:)``); else the first registered route, the default. When both `id` and a
+    /// rubric are given they must agree; submissions that several routes recognize need `--route`.
     /// - Throws: ``RouteLookupError``, or ``RubricError`` when the rubric cannot be read.
-    public func resolve(id: String?, rubric: URL?) throws -> any Route {
+    public func resolve(id: String?, rubric: URL?, submissions: [URL] = []) throws -> any Route {
         let named = try rubric.map { try Rubric.load(contentsOf: $0).route }
         if let id {
             let route = try route(id: id)
@@ -55,10 +56,14 @@ public struct RouteRegistry: Sendable {
             }
             return route
         }
-        guard routes.count == 1 else {
-            throw RouteLookupError(message: "several routes are known; choose one with --route (known: \(knownIDs))")
+        guard routes.count > 1 else { return routes[0] }
+        let fileNames = submissions.map { SubmissionFiles.names(in: $0) }
+        let recognizing = routes.filter { route in fileNames.contains { route.recognizes(fileNames: $0) } }
+        if recognizing.count > 1 {
+            throw RouteLookupError(
+                message: "the submissions look like more than one route's (\(recognizing.map(\.id).joined(separator: ", "))); choose one with --route")
         }
-        return routes[0]
+        return recognizing.first ?? routes[0]
     }
 }
 

@@ -1,3 +1,4 @@
+import BelayData
 import BelayGrading
 import BelayLab
 

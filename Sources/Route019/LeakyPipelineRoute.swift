@@ -17,6 +17,12 @@ public struct LeakyPipelineRoute: Route {
     public var id: String { "019-leaky-pipeline" }
     public var title: String { "The Leaky Pipeline" }
 
+    /// A file of the CSV contract, a notebook, or a Swift package.
+    public func recognizes(fileNames: Set<String>) -> Bool {
+        let contract: Set<String> = ["features.csv", "label_encoding.csv", "clusters.csv", "splits.csv", "metrics.csv", "package.swift"]
+        return !fileNames.isDisjoint(with: contract) || fileNames.contains { $0.hasSuffix(".ipynb") }
+    }
+
     public func defaultRubricURL() throws -> URL { try Route019Grader.defaultRubricURL() }
 
     public var rubricParameters: [ParameterRule] { Route019Grader.routeParameters }

@@ -112,12 +112,12 @@ extension Route019Submission {
         if fm.fileExists(atPath: foundFolder.path, isDirectory: &isFolder), isFolder.boolValue, lstatIsDirectory(foundFolder.path) {
             for file in contractFiles.sorted() {
                 if case .success(let data) = NotebookRunner.readResult(file, in: foundFolder, maxBytes: maxFileBytes) {
-                    fm.createFile(atPath: kept.appendingPathComponent(file).path, contents: data)
+                    _ = fm.createFile(atPath: kept.appendingPathComponent(file).path, contents: data)
                 }
             }
         }
         if let found, let data = try? JSONEncoder().encode(found) {
-            fm.createFile(atPath: kept.appendingPathComponent("belay_found.json").path, contents: data)
+            _ = fm.createFile(atPath: kept.appendingPathComponent("belay_found.json").path, contents: data)
         }
 
         var submission: Route019Submission

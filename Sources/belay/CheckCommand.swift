@@ -73,14 +73,8 @@ struct CheckCommand: AsyncParsableCommand {
             throw Exit.usage
         }
         let requested = try requestedReports()
-        let setup = try GradingSetup.make(route: routeSelection, dataOptions: dataOptions, rubricPath: grading.rubric)
-        print(setup.reference.summary + "\n")
-        // Figures cost a pass over the student's data: only for a report that draws them.
-        let grader = setup.grader(
-            audience: instructor ? .instructor : .student, grading: grading,
-            drawsFigures: requested.contains { $0.format.name == ReportFormat.html.name })
         let name = url.deletingPathExtension().lastPathComponent
-        // The same unpacking and hash as `belay grade`.
+        // The same unpacking and hash as `belay grade`; unpacked first, so the files can choose the route.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("belay-check-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let input: SubmissionInput
@@ -90,6 +84,13 @@ struct CheckCommand: AsyncParsableCommand {
             printError("cannot open \(submission): \(error)")
             throw Exit.checksFailed
         }
+        let setup = try GradingSetup.make(
+            route: routeSelection, dataOptions: dataOptions, rubricPath: grading.rubric, submissions: [input.root])
+        print(setup.reference.summary + "\n")
+        // Figures cost a pass over the student's data: only for a report that draws them.
+        let grader = setup.grader(
+            audience: instructor ? .instructor : .student, grading: grading,
+            drawsFigures: requested.contains { $0.format.name == ReportFormat.html.name })
         let report = await grader.grade(submissionAt: input.root, name: name, sha256: input.sha256)
         let color = !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         print(TerminalReport.render(report, color: color), terminator: "")

@@ -74,7 +74,11 @@ struct GradeCommand: AsyncParsableCommand {
             printError("no such class folder: \(classDirectory)")
             throw Exit.usage
         }
-        let setup = try GradingSetup.make(route: routeSelection, dataOptions: dataOptions, rubricPath: grading.rubric)
+        // Without --route or a rubric, the students' folders choose the route (see RouteSelection).
+        let students = ((try? FileManager.default.contentsOfDirectory(
+            at: URL(fileURLWithPath: classDirectory), includingPropertiesForKeys: nil)) ?? []).filter(\.hasDirectoryPath)
+        let setup = try GradingSetup.make(
+            route: routeSelection, dataOptions: dataOptions, rubricPath: grading.rubric, submissions: students)
         // The same summary as `check`: a misread dataset shows here before anyone is graded against it.
         print(setup.reference.summary + "\n")
         // A notebook's own limit stays inside the student's grading timeout, with room for the checks.

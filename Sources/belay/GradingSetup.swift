@@ -17,9 +17,9 @@ struct GradingSetup {
     /// data that cannot serve as a reference stops here, before anyone is graded against it.
     static func make(
         route selection: RouteSelection = RouteSelection(), dataOptions: DataOptions, rubricPath: String?,
-        overrides arguments: [String] = []
+        overrides arguments: [String] = [], submissions: [URL] = []
     ) throws -> GradingSetup {
-        let route = try selection.resolve(rubric: rubricPath)
+        let route = try selection.resolve(rubric: rubricPath, submissions: submissions)
         let rubric: Rubric
         let overrides: [String: RubricValue]
         do {

@@ -36,15 +36,15 @@ struct DataOptions: ParsableArguments {
 /// Which route a command works on.
 struct RouteSelection: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The route (known: \(routes.knownIDs)). Default: the route the rubric names (its `route:` key), else the only route.",
+        "The route (known: \(routes.knownIDs)). Default: the route the rubric names (its `route:` key), else the one whose files the submission holds, else \(routes.routes[0].id).",
         valueName: "id"))
     var route: String?
 
-    /// The route `--route` names, else the one `rubric` names, else the only one; exit 64 with the known ids
-    /// when none fits.
-    func resolve(rubric: String?) throws -> any Route {
+    /// The route `--route` names, else the one `rubric` names, else the one the `submissions` (unpacked folders)
+    /// belong to, else the first registered; exit 64 with the known ids when none fits.
+    func resolve(rubric: String?, submissions: [URL] = []) throws -> any Route {
         do {
-            return try routes.resolve(id: route, rubric: rubric.map { URL(fileURLWithPath: $0) })
+            return try routes.resolve(id: route, rubric: rubric.map { URL(fileURLWithPath: $0) }, submissions: submissions)
         } catch let error as RubricError {
             printError("invalid rubric: \(error)")
             throw Exit.usage

@@ -1,5 +1,8 @@
-public import BelayData
 public import BelayLab
+
+// The course's label truth, shared by every route on the course's sheet: the cleaned `location` column where the
+// sheet has one, Belay's cleaning of the annotation text otherwise. (Moved here from Route019 so that other routes
+// read the same labels without depending on Route019.)
 
 /// Which labels the reference uses: the course's own cleaned column when the sheet has one, else Belay's cleaning.
 public enum LabelReferenceSource: Sendable, Equatable {
@@ -92,6 +95,17 @@ public struct LabelReference: Sendable {
         self.classes = classes
         self.proteins = proteins
         self.indexByID = index
+    }
+
+    /// The reference labels of `dataset`: Belay cleans every row's annotation text (in the dataset's format) and
+    /// keeps it next to the sheet's `location` column.
+    /// - Complexity: O(rows x annotation length).
+    public init(dataset: CourseDataset, cleaner: LabelCleaner = LabelCleaner()) {
+        let source = dataset.locationSource
+        let outcomes = dataset.proteins.map { p in
+            source == .uniprot ? cleaner.clean(uniprotLocation: p.locationText) : cleaner.clean(goTerms: p.locationText)
+        }
+        self.init(proteins: dataset.proteins, outcomes: outcomes, textSource: source, classes: cleaner.mapping.classes)
     }
 
     /// A column value as compared: lower case, whitespace trimmed, inner runs of whitespace as one space.
