@@ -80,12 +80,24 @@ struct InfoCommand: AsyncParsableCommand {
             printError("\(error)")
             throw Exit.usage
         }
+        // Without --route every route describes the dataset: a param goes to the routes that know it, and only a
+        // param that no chosen route knows is an error.
+        let keys = params.map { String($0.prefix { $0 != "=" }) } + (thresholds.isEmpty ? [] : ["thresholds"])
+        let known = { (route: any Route) in Set((route.rubricParameters + route.referenceParameters).map(\.key)) }
+        if chosen.count > 1, let unknown = keys.first(where: { key in !chosen.contains { known($0).contains(key) } }) {
+            printError("param '\(unknown)' is not known to any route (routes: \(routes.knownIDs))")
+            throw Exit.usage
+        }
         let dataset = try dataOptions.load()
         for (index, route) in chosen.enumerated() {
             if chosen.count > 1 { print((index == 0 ? "" : "\n") + "== \(route.id): \(route.title) ==\n") }
             do {
-                var overrides = try route.parseOverrides(params)
-                if !thresholds.isEmpty {
+                let names = known(route)
+                let given = chosen.count > 1 ? params.filter { names.contains(String($0.prefix { $0 != "=" })) } : params
+                let skipped = Set(keys.filter { chosen.count > 1 && !names.contains($0) }).sorted()
+                if !skipped.isEmpty { print("(Left out for this route, which has no such param: \(skipped.joined(separator: ", ")).)\n") }
+                var overrides = try route.parseOverrides(given)
+                if !thresholds.isEmpty, chosen.count == 1 || names.contains("thresholds") {
                     overrides["thresholds"] = .list(thresholds.map { .number($0) })
                     try ParameterRule.validate(overrides, against: route.rubricParameters + route.referenceParameters, source: "--thresholds")
                 }

@@ -149,6 +149,11 @@ struct CLITests {
         let info = try Self.belay(["data", "info", "--thresholds", "0.8", "0.9"])
         #expect(info.status == 0)
         #expect(info.stdout.contains("recommends a threshold of 0.9"))
+        // Every route describes the dataset; a route without a thresholds param says it left the flag out.
+        #expect(info.stdout.contains("Left out for this route, which has no such param: thresholds"), "\(info.stdout)")
+        let unknown = try Self.belay(["data", "info", "--param", "no_such_param=1"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("'no_such_param' is not known to any route"), "\(unknown.stderr)")
         // The reference submission of generated data passes its own visible checks on that data.
         try FileManager.default.copyItem(
             at: Self.root.appendingPathComponent("solutions/019-leaky-pipeline/reflection.md"),
