@@ -46,7 +46,7 @@ let package = Package(
             name: "BelayFormats",
             dependencies: ["CHDF5", "CBelayXML", "CZlibShim", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: settings),
-        .target(name: "BelayLab", dependencies: ["CBLAS"], swiftSettings: settings),
+        .target(name: "BelayLab", dependencies: ["CBLAS", "ExerciseKit"], swiftSettings: settings),
         .target(
             name: "BelayData",
             dependencies: ["BelayFormats", "BelayLab", "BelayChecksum"],

@@ -4,70 +4,15 @@
 // so a seed could give a different split after a compiler update. Everything random in BelayLab goes through
 // this generator and these functions instead, so "seed 3" names one split forever.
 
-/// xoshiro256** (Blackman & Vigna, 2018), seeded through splitmix64: small, fast, and fully specified.
-public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
-    private var s: (UInt64, UInt64, UInt64, UInt64)
-
-    /// Creates a generator whose whole stream is determined by `seed`. The four state words are the first four
-    /// outputs of splitmix64 started at `seed`, as the xoshiro authors recommend (never all zero).
-    public init(seed: UInt64) {
-        var x = seed
-        func splitmix64() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s = (splitmix64(), splitmix64(), splitmix64(), splitmix64())
-    }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        let result = rotl(s.1 &* 5, 7) &* 9
-        let t = s.1 << 17
-        s.2 ^= s.0
-        s.3 ^= s.1
-        s.1 ^= s.2
-        s.0 ^= s.3
-        s.2 ^= t
-        s.3 = rotl(s.3, 45)
-        return result
-    }
-
-    /// A uniform integer in `0..<bound` (bound > 0), by Lemire's multiply-and-reject method: unbiased and
-    /// specified here, not by the standard library.
-    public mutating func nextIndex(below bound: Int) -> Int {
-        precondition(bound > 0, "bound must be positive")
-        let b = UInt64(bound)
-        var m = next().multipliedFullWidth(by: b)
-        if m.low < b {
-            let threshold = (0 &- b) % b
-            while m.low < threshold { m = next().multipliedFullWidth(by: b) }
-        }
-        return Int(m.high)
-    }
-
-    /// A uniform `Double` in `[0, 1)` with 53 random bits.
-    public mutating func nextUnitDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-
-    /// The equal-state comparison (tuples are not `Equatable`).
-    public static func == (a: SeededGenerator, b: SeededGenerator) -> Bool {
-        a.s.0 == b.s.0 && a.s.1 == b.s.1 && a.s.2 == b.s.2 && a.s.3 == b.s.3
-    }
-
-    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
-}
+// The generator itself lives in ExerciseKit, the library students link, so that the rule ExerciseKit documents is
+// the one Belay's reference runs: xoshiro256** seeded through splitmix64 (see `ExerciseKit.SeededGenerator`).
+@_exported import struct ExerciseKit.SeededGenerator
 
 /// Shuffles `a` in place with the Fisher–Yates (Durstenfeld) algorithm: for i from the end down to 1, swap
 /// element i with a uniform j in 0...i. Every permutation is equally likely.
 /// - Complexity: O(n).
 public func seededShuffle<T>(_ a: inout [T], using generator: inout SeededGenerator) {
-    guard a.count > 1 else { return }
-    for i in stride(from: a.count - 1, to: 0, by: -1) {
-        let j = generator.nextIndex(below: i + 1)
-        if i != j { a.swapAt(i, j) }
-    }
+    generator.shuffle(&a)
 }
 
 /// A shuffled copy of `a`, determined by `seed` alone (see `seededShuffle(_:using:)`).

@@ -4,16 +4,10 @@
 // A clustered split assigns whole similarity clusters to one side, so no test protein has a close relative
 // (by the clustering's definition) in training. All randomness is `SeededGenerator`, so a seed fixes the split.
 
-/// How `clusteredSplit` chooses the test clusters.
-public enum ClusteredSplitMode: Sendable, Equatable {
-    /// Aim at a share of proteins: visit the clusters in seeded random order and put a cluster in test whenever
-    /// adding it brings the test size closer to `testFraction x proteins` (others stay in train). Lands close
-    /// to the requested fraction unless one cluster is huge.
-    case proteinFraction
-    /// Aim at a share of clusters, as the course's notebook does: `round(testFraction x clusterCount)` cluster
-    /// ids, drawn at random, go to test, whatever their sizes. The share of proteins then varies a lot.
-    case clusterFraction
-}
+// The rules themselves live in ExerciseKit (`SeededSplit`), which students link: Belay's split for a seed is the one
+// a student computes with ExerciseKit's public API.
+@_exported import enum ExerciseKit.ClusteredSplitMode
+import enum ExerciseKit.SeededSplit
 
 /// A random train/test split: `isTest[i]` for each of `count` items.
 ///
@@ -24,37 +18,7 @@ public enum ClusteredSplitMode: Sendable, Equatable {
 /// within each class the members are shuffled with the same generator, classes in increasing id order.
 /// - Complexity: O(count log count) with stratification, O(count) without.
 public func randomSplit(count: Int, testFraction: Double, seed: UInt64, stratifyBy: [Int]? = nil) -> [Bool] {
-    precondition(testFraction >= 0 && testFraction <= 1, "testFraction \(testFraction) outside 0...1")
-    let testCount = min(count, Int((testFraction * Double(count)).rounded(.up)))
-    var isTest = [Bool](repeating: false, count: count)
-    var generator = SeededGenerator(seed: seed)
-    guard let strata = stratifyBy else {
-        var order = Array(0..<count)
-        seededShuffle(&order, using: &generator)
-        for i in order.prefix(testCount) { isTest[i] = true }
-        return isTest
-    }
-    precondition(strata.count == count, "stratifyBy has \(strata.count) entries for \(count) items")
-    var membersOf: [Int: [Int]] = [:]
-    for (i, c) in strata.enumerated() { membersOf[c, default: []].append(i) }
-    let groups = membersOf.sorted { $0.key < $1.key }.map(\.value)  // classes in increasing id order
-    let exact = groups.map { testFraction * Double($0.count) }
-    var quota = exact.map { Int($0.rounded(.down)) }
-    var remaining = testCount - quota.reduce(0, +)
-    let byRemainder = groups.indices.sorted { a, b in
-        let ra = exact[a] - Double(quota[a]), rb = exact[b] - Double(quota[b])
-        return ra != rb ? ra > rb : a < b
-    }
-    for k in byRemainder where remaining > 0 && quota[k] < groups[k].count {
-        quota[k] += 1
-        remaining -= 1
-    }
-    for (k, group) in groups.enumerated() {
-        var members = group
-        seededShuffle(&members, using: &generator)
-        for i in members.prefix(quota[k]) { isTest[i] = true }
-    }
-    return isTest
+    SeededSplit.random(count: count, testFraction: testFraction, seed: seed, stratifyBy: stratifyBy)
 }
 
 /// A clustered train/test split: every cluster lies entirely in train or entirely in test.
@@ -64,27 +28,7 @@ public func randomSplit(count: Int, testFraction: Double, seed: UInt64, stratify
 /// - Complexity: O(n log n).
 public func clusteredSplit(clusterLabels: [Int], testFraction: Double, seed: UInt64,
                            mode: ClusteredSplitMode = .proteinFraction) -> [Bool] {
-    precondition(testFraction >= 0 && testFraction <= 1, "testFraction \(testFraction) outside 0...1")
-    var sizeOf: [Int: Int] = [:]
-    for c in clusterLabels { sizeOf[c, default: 0] += 1 }
-    let order = seededShuffle(sizeOf.keys.sorted(), seed: seed)
-    var testClusters = Set<Int>()
-    switch mode {
-    case .clusterFraction:
-        let k = Int((testFraction * Double(order.count)).rounded(.toNearestOrAwayFromZero))
-        testClusters = Set(order.prefix(k))
-    case .proteinFraction:
-        let target = testFraction * Double(clusterLabels.count)
-        var size = 0
-        for c in order {
-            let s = sizeOf[c, default: 0]
-            if abs(Double(size + s) - target) < abs(Double(size) - target) {
-                testClusters.insert(c)
-                size += s
-            }
-        }
-    }
-    return clusterLabels.map { testClusters.contains($0) }
+    SeededSplit.clustered(clusters: clusterLabels, testFraction: testFraction, seed: seed, mode: mode)
 }
 
 /// The clusters with members on both sides of a split: empty for a proper clustered split, and for a random

@@ -468,15 +468,15 @@ public protocol LeakyPipelineExercises {
 
     /// Ex3: a clustered train/test split: `true` marks a test protein.
     ///
-    /// Whole clusters go to test. Reference rule: sort the distinct cluster ids, shuffle them with
-    /// `SeededGenerator(seed: seed).shuffle(_:)`, and send the first `round(testFraction * k)` of the `k`
-    /// ids to test. The same inputs must always give the same split.
+    /// Whole clusters go to test. Any seeded rule that keeps clusters whole is accepted; the same inputs must
+    /// always give the same split. Belay's reference rule is
+    /// ``SeededSplit/clustered(clusters:testFraction:seed:mode:)``: call it to get exactly Belay's split.
     func clusteredSplit(clusters: [Int], testFraction: Double, seed: UInt64) -> [Bool]
 
     /// Ex3: a random train/test split of `count` proteins: `true` marks a test protein.
     ///
-    /// Reference rule: shuffle the indices `0..<count` with `SeededGenerator(seed: seed).shuffle(_:)` and
-    /// send the first `round(testFraction * count)` to test.
+    /// Belay's reference rule is ``SeededSplit/random(count:testFraction:seed:stratifyBy:)`` (shuffle `0..<count`
+    /// with `SeededGenerator(seed: seed).shuffle(_:)` and send the first `ceil(testFraction * count)` to test).
     func randomSplit(count: Int, testFraction: Double, seed: UInt64) -> [Bool]
 
     /// Ex3: the fraction of positions where `predicted` equals `truth` (two arrays of the same length).
@@ -584,51 +584,189 @@ public struct Reflection: Codable, Sendable, Hashable {
         (
             "SeededGenerator.swift",
             #####"""
-/// A small, fast random number generator whose sequence depends only on its seed (SplitMix64).
+/// The one seeded random number generator of Belay and of every route's exercises: xoshiro256** (Blackman &
+/// Vigna, 2018), seeded through splitmix64. Small, fast, and fully specified here, so that a seed names the same
+/// stream on every machine and every Swift version.
 ///
-/// Use it for the splits so that the same seed always gives the same split, on every machine and every
-/// Swift version. Shuffle with ``shuffle(_:)`` rather than the standard library's `shuffle(using:)`,
-/// whose use of the generator is not promised to stay the same between Swift releases.
+/// Belay's own reference runs, its synthetic data generator and the splits of ``SeededSplit`` all draw from this
+/// type: a split you compute with it is bit for bit the split Belay computes for the same seed and data. Shuffle
+/// with ``shuffle(_:)`` rather than the standard library's `shuffle(using:)`, whose use of the generator is not
+/// promised to stay the same between Swift releases.
 ///
 /// ```swift
 /// var rng = SeededGenerator(seed: 42)
 /// var ids = Array(0..<10)
 /// rng.shuffle(&ids)
 /// ```
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
 
-    /// Creates a generator; equal seeds give equal sequences.
-    public init(seed: UInt64) { state = seed }
+    /// Creates a generator whose whole stream is determined by `seed`. The four state words are the first four
+    /// outputs of splitmix64 started at `seed`, as the xoshiro authors recommend (never all zero).
+    public init(seed: UInt64) {
+        var x = seed
+        func splitmix64() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s = (splitmix64(), splitmix64(), splitmix64(), splitmix64())
+    }
+
+    /// The four state words, for deriving an independent stream from the current state (see Belay's data generator).
+    public var state: (UInt64, UInt64, UInt64, UInt64) { s }
 
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        let result = Self.rotl(s.1 &* 5, 7) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0
+        s.3 ^= s.1
+        s.1 ^= s.2
+        s.0 ^= s.3
+        s.2 ^= t
+        s.3 = Self.rotl(s.3, 45)
+        return result
     }
 
-    /// A uniform integer in `0..<upperBound` (`upperBound > 0`), by rejection so that it is unbiased.
-    public mutating func nextIndex(below upperBound: Int) -> Int {
-        precondition(upperBound > 0, "upperBound must be positive")
-        let bound = UInt64(upperBound)
-        let limit = UInt64.max - UInt64.max % bound
-        while true {
-            let value = next()
-            if value < limit { return Int(value % bound) }
+    /// A uniform integer in `0..<bound` (`bound > 0`), by Lemire's multiply-and-reject method: unbiased and
+    /// specified here, not by the standard library.
+    public mutating func nextIndex(below bound: Int) -> Int {
+        precondition(bound > 0, "bound must be positive")
+        let b = UInt64(bound)
+        var m = next().multipliedFullWidth(by: b)
+        if m.low < b {
+            let threshold = (0 &- b) % b
+            while m.low < threshold { m = next().multipliedFullWidth(by: b) }
         }
+        return Int(m.high)
     }
 
-    /// Shuffles `elements` in place (Fisher–Yates, from the last position down).
+    /// A uniform `Double` in `[0, 1)` with 53 random bits.
+    public mutating func nextUnitDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// Shuffles `elements` in place with the Fisher–Yates (Durstenfeld) algorithm: for `i` from the last position
+    /// down to 1, swap element `i` with element `nextIndex(below: i + 1)`. Every permutation is equally likely.
     ///
     /// - Complexity: O(*n*).
     public mutating func shuffle<Element>(_ elements: inout [Element]) {
         guard elements.count > 1 else { return }
         for i in stride(from: elements.count - 1, to: 0, by: -1) {
-            elements.swapAt(i, nextIndex(below: i + 1))
+            let j = nextIndex(below: i + 1)
+            if i != j { elements.swapAt(i, j) }
         }
+    }
+
+    /// The equal-state comparison (tuples are not `Equatable`).
+    public static func == (a: SeededGenerator, b: SeededGenerator) -> Bool {
+        a.s.0 == b.s.0 && a.s.1 == b.s.1 && a.s.2 == b.s.2 && a.s.3 == b.s.3
+    }
+
+    private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+}
+
+"""#####
+        ),
+        (
+            "SeededSplit.swift",
+            #####"""
+/// How ``SeededSplit/clustered(clusters:testFraction:seed:mode:)`` chooses the test clusters.
+public enum ClusteredSplitMode: Sendable, Equatable {
+    /// Aim at a share of proteins: visit the clusters in seeded random order and put a cluster in test whenever
+    /// adding it brings the test size closer to `testFraction × proteins` (others stay in train). Lands close
+    /// to the requested fraction unless one cluster is huge. Belay's reference uses this mode.
+    case proteinFraction
+    /// Aim at a share of clusters, as the course's notebook does: `round(testFraction × clusterCount)` cluster
+    /// ids, drawn at random, go to test, whatever their sizes. The share of proteins then varies a lot.
+    case clusterFraction
+}
+
+/// The reference rules of seeded train/test splits: the functions Belay's own reference runs call, published here so
+/// that a student's module can reproduce Belay's split exactly from a seed. `true` marks a test item.
+///
+/// Every rule draws from one ``SeededGenerator`` made from the seed; nothing else is random.
+public enum SeededSplit {
+    /// A random train/test split of `count` items.
+    ///
+    /// The test set has `ceil(testFraction × count)` items, as scikit-learn's `train_test_split` rounds.
+    /// Without `stratifyBy`, the first that many items of `SeededGenerator(seed: seed).shuffle` of `0..<count` are
+    /// the test set. With `stratifyBy` (a class per item), each class contributes its share: `testFraction × size`
+    /// rounded down, then the items left over go to the classes with the largest remainders (ties: smaller class
+    /// id); the members of each class (in item order) are shuffled with the same generator, classes in increasing
+    /// id order, and the first members of each class's shuffle go to test.
+    ///
+    /// - Precondition: `0 <= testFraction <= 1`; `stratifyBy`, when given, has `count` entries.
+    /// - Complexity: O(*n* log *n*) with stratification, O(*n*) without.
+    public static func random(count: Int, testFraction: Double, seed: UInt64, stratifyBy: [Int]? = nil) -> [Bool] {
+        precondition(testFraction >= 0 && testFraction <= 1, "testFraction \(testFraction) outside 0...1")
+        let testCount = min(count, Int((testFraction * Double(count)).rounded(.up)))
+        var isTest = [Bool](repeating: false, count: count)
+        var generator = SeededGenerator(seed: seed)
+        guard let strata = stratifyBy else {
+            var order = Array(0..<count)
+            generator.shuffle(&order)
+            for i in order.prefix(testCount) { isTest[i] = true }
+            return isTest
+        }
+        precondition(strata.count == count, "stratifyBy has \(strata.count) entries for \(count) items")
+        var membersOf: [Int: [Int]] = [:]
+        for (i, c) in strata.enumerated() { membersOf[c, default: []].append(i) }
+        let groups = membersOf.sorted { $0.key < $1.key }.map(\.value)  // classes in increasing id order
+        let exact = groups.map { testFraction * Double($0.count) }
+        var quota = exact.map { Int($0.rounded(.down)) }
+        var remaining = testCount - quota.reduce(0, +)
+        let byRemainder = groups.indices.sorted { a, b in
+            let ra = exact[a] - Double(quota[a]), rb = exact[b] - Double(quota[b])
+            return ra != rb ? ra > rb : a < b
+        }
+        for k in byRemainder where remaining > 0 && quota[k] < groups[k].count {
+            quota[k] += 1
+            remaining -= 1
+        }
+        for (k, group) in groups.enumerated() {
+            var members = group
+            generator.shuffle(&members)
+            for i in members.prefix(quota[k]) { isTest[i] = true }
+        }
+        return isTest
+    }
+
+    /// A clustered train/test split: every cluster lies entirely in train or entirely in test.
+    ///
+    /// `clusters[i]` is the cluster of item `i` (any integers). The distinct cluster ids, in increasing order, are
+    /// shuffled with `SeededGenerator(seed: seed).shuffle`; `mode` then picks the test clusters (see
+    /// ``ClusteredSplitMode``; Belay's reference uses ``ClusteredSplitMode/proteinFraction``).
+    ///
+    /// - Precondition: `0 <= testFraction <= 1`.
+    /// - Complexity: O(*n* log *n*).
+    public static func clustered(
+        clusters: [Int], testFraction: Double, seed: UInt64, mode: ClusteredSplitMode = .proteinFraction
+    ) -> [Bool] {
+        precondition(testFraction >= 0 && testFraction <= 1, "testFraction \(testFraction) outside 0...1")
+        var sizeOf: [Int: Int] = [:]
+        for c in clusters { sizeOf[c, default: 0] += 1 }
+        var order = sizeOf.keys.sorted()
+        var generator = SeededGenerator(seed: seed)
+        generator.shuffle(&order)
+        var testClusters = Set<Int>()
+        switch mode {
+        case .clusterFraction:
+            let k = Int((testFraction * Double(order.count)).rounded(.toNearestOrAwayFromZero))
+            testClusters = Set(order.prefix(k))
+        case .proteinFraction:
+            let target = testFraction * Double(clusters.count)
+            var size = 0
+            for c in order {
+                let s = sizeOf[c, default: 0]
+                if abs(Double(size + s) - target) < abs(Double(size) - target) {
+                    testClusters.insert(c)
+                    size += s
+                }
+            }
+        }
+        return clusters.map { testClusters.contains($0) }
     }
 }
 

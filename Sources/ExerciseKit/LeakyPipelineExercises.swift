@@ -62,15 +62,15 @@ public protocol LeakyPipelineExercises {
 
     /// Ex3: a clustered train/test split: `true` marks a test protein.
     ///
-    /// Whole clusters go to test. Reference rule: sort the distinct cluster ids, shuffle them with
-    /// `SeededGenerator(seed: seed).shuffle(_:)`, and send the first `round(testFraction * k)` of the `k`
-    /// ids to test. The same inputs must always give the same split.
+    /// Whole clusters go to test. Any seeded rule that keeps clusters whole is accepted; the same inputs must
+    /// always give the same split. Belay's reference rule is
+    /// ``SeededSplit/clustered(clusters:testFraction:seed:mode:)``: call it to get exactly Belay's split.
     func clusteredSplit(clusters: [Int], testFraction: Double, seed: UInt64) -> [Bool]
 
     /// Ex3: a random train/test split of `count` proteins: `true` marks a test protein.
     ///
-    /// Reference rule: shuffle the indices `0..<count` with `SeededGenerator(seed: seed).shuffle(_:)` and
-    /// send the first `round(testFraction * count)` to test.
+    /// Belay's reference rule is ``SeededSplit/random(count:testFraction:seed:stratifyBy:)`` (shuffle `0..<count`
+    /// with `SeededGenerator(seed: seed).shuffle(_:)` and send the first `ceil(testFraction * count)` to test).
     func randomSplit(count: Int, testFraction: Double, seed: UInt64) -> [Bool]
 
     /// Ex3: the fraction of positions where `predicted` equals `truth` (two arrays of the same length).

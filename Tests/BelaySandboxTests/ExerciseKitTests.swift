@@ -27,9 +27,9 @@ struct ExerciseKitTests {
         var b = SeededGenerator(seed: 42)
         let first = (0..<5).map { _ in a.next() }
         #expect(first == (0..<5).map { _ in b.next() })
-        // SplitMix64's published first output for seed 0.
+        // xoshiro256** seeded through splitmix64: the stream BelayLab's tests pin (Belay's reference numbers).
         var zero = SeededGenerator(seed: 0)
-        #expect(zero.next() == 0xE220_A839_7B1D_CDAF)
+        #expect([zero.next(), zero.next()] == [0x99ec_5f36_cb75_f2b4, 0xbf6e_1f78_4956_452a])
         var items = Array(0..<100)
         var rng = SeededGenerator(seed: 1)
         rng.shuffle(&items)

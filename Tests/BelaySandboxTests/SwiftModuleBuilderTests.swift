@@ -136,6 +136,9 @@ struct SwiftModuleBuilderTests {
         #expect(Set([0, 2, 3, 5, 6].map { clustered[$0] }).count == 2)
         #expect(clustered.filter { $0 }.count >= 1)
         #expect(random.count == 10 && random.filter { $0 }.count == 3)
+        // The solution calls ExerciseKit's published rules: exactly Belay's reference splits for these inputs.
+        #expect(clustered == SeededSplit.clustered(clusters: [0, 0, 1, 2, 2, 3, 4], testFraction: 0.4, seed: 7))
+        #expect(random == SeededSplit.random(count: 10, testFraction: 0.3, seed: 7))
         #expect(r[.accuracy]?.output == .accuracy(0.75))
         guard case .reflection(let reflection)? = r[.reflection]?.output else {
             Issue.record("no reflection")

@@ -1,8 +1,10 @@
 import BelayBatch
 import BelayGrading
+import BelayLab
 import BelayReports
 import BelayRoute
 import BelayTestSupport
+import ExerciseKit
 import Foundation
 import Route019
 import Testing
@@ -28,6 +30,29 @@ func swiftPackage(in directory: URL, overrides: [String: String] = [:], reflecti
     }
     try Data(source.utf8).write(to: file)
     if let reflection { try Data(reflection.utf8).write(to: directory.appendingPathComponent("Reflection.md")) }
+}
+
+/// ExerciseKit publishes the split rules Belay's reference runs: a student calling them gets Belay's splits.
+@Suite struct SeededSplitAgreementTests {
+    @Test func exerciseKitSplitsAreTheReferenceSplits() {
+        let reference = sharedReference
+        let options = reference.options
+        let random = SeededSplit.random(
+            count: reference.alignedIDs.count, testFraction: options.testFraction, seed: options.seed)
+        #expect(random == reference.randomIsTest)
+        let clustered = SeededSplit.clustered(
+            clusters: reference.clustering.labels, testFraction: options.testFraction, seed: options.seed,
+            mode: options.clusteredSplitMode)
+        #expect(clustered == reference.clusteredIsTest)
+        #expect(options.clusteredSplitMode == .proteinFraction)  // the mode ExerciseKit's default documents
+        // The documented rule by hand, from the public generator alone: shuffle 0..<n, the first ceil(f × n) are test.
+        var generator = SeededGenerator(seed: options.seed)
+        var order = Array(reference.alignedIDs.indices)
+        generator.shuffle(&order)
+        let testCount = Int((options.testFraction * Double(order.count)).rounded(.up))
+        let testSet = Set(order.prefix(testCount))
+        #expect(reference.alignedIDs.indices.map { testSet.contains($0) } == reference.randomIsTest)
+    }
 }
 
 @Suite("Swift route", .serialized, .timeLimit(.minutes(20)))

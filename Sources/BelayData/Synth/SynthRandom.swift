@@ -1,6 +1,8 @@
+import BelayLab
 import Foundation
 
-/// The generator's own seeded random source: xoshiro256** seeded through splitmix64.
+/// The generator's own seeded random source: Belay's one `SeededGenerator` (xoshiro256** seeded through splitmix64,
+/// defined in ExerciseKit), plus the draws the synthetic data needs.
 ///
 /// Everything the synthetic dataset draws goes through this type (uniforms, integers, normals,
 /// shuffles, weighted choices), never through the standard library's `shuffled()`/`randomElement()`,
@@ -8,48 +10,24 @@ import Foundation
 /// (`log`, `sqrt`, `cos`, `sin`) and are stored as `Float`, so a last-ulp libm difference between
 /// platforms would almost never reach the stored value.
 struct SynthRNG: Sendable {
-    private var s0: UInt64
-    private var s1: UInt64
-    private var s2: UInt64
-    private var s3: UInt64
+    private var generator: SeededGenerator
     /// The second Box–Muller deviate, kept for the next call.
     private var spareNormal: Double?
 
     /// Seeds the four state words from `seed` with splitmix64 (never all zero).
     init(seed: UInt64) {
-        var sm = seed
-        func splitmix(_ x: inout UInt64) -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitmix(&sm)
-        s1 = splitmix(&sm)
-        s2 = splitmix(&sm)
-        s3 = splitmix(&sm)
-        if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
+        generator = SeededGenerator(seed: seed)
     }
 
     /// Derives an independent stream for a named purpose, so adding draws in one stage does not
     /// shift the values of another.
     func fork(_ stream: UInt64) -> SynthRNG {
-        SynthRNG(seed: s0 ^ (stream &* 0xD1B5_4A32_D192_ED03) ^ s3.rotated(17))
+        let s = generator.state
+        return SynthRNG(seed: s.0 ^ (stream &* 0xD1B5_4A32_D192_ED03) ^ s.3.rotated(17))
     }
 
     /// The next 64 random bits (xoshiro256**).
-    mutating func next() -> UInt64 {
-        let result = (s1 &* 5).rotated(7) &* 9
-        let t = s1 << 17
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = s3.rotated(45)
-        return result
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// A uniform `Double` in [0, 1) with 53 random bits.
     mutating func uniform() -> Double {
@@ -66,16 +44,11 @@ struct SynthRNG: Sendable {
         uniform() < p
     }
 
-    /// A uniform integer in `0..<bound` (Lemire's multiply-shift with rejection, unbiased); 0 when `bound <= 1`.
+    /// A uniform integer in `0..<bound` (Lemire's multiply-shift with rejection, unbiased); 0 when `bound <= 1`,
+    /// without a draw.
     mutating func int(below bound: Int) -> Int {
         guard bound > 1 else { return 0 }
-        let n = UInt64(bound)
-        var m = next().multipliedFullWidth(by: n)
-        if m.low < n {
-            let threshold = (0 &- n) % n
-            while m.low < threshold { m = next().multipliedFullWidth(by: n) }
-        }
-        return Int(m.high)
+        return generator.nextIndex(below: bound)
     }
 
     /// A uniform integer in `range`.
@@ -97,16 +70,8 @@ struct SynthRNG: Sendable {
         return r * cos(theta)
     }
 
-    /// Shuffles `array` in place (Fisher–Yates, from the back).
-    mutating func shuffle<T>(_ array: inout [T]) {
-        guard array.count > 1 else { return }
-        var i = array.count - 1
-        while i > 0 {
-            let j = int(below: i + 1)
-            if i != j { array.swapAt(i, j) }
-            i -= 1
-        }
-    }
+    /// Shuffles `array` in place (Fisher–Yates, from the back; `SeededGenerator.shuffle`).
+    mutating func shuffle<T>(_ array: inout [T]) { generator.shuffle(&array) }
 
     /// `count` distinct indices from `0..<population`, in the order drawn (partial Fisher–Yates).
     /// - Complexity: O(population).

@@ -62,20 +62,12 @@ public struct Solution: LeakyPipelineExercises {
     }
 
     public func clusteredSplit(clusters: [Int], testFraction: Double, seed: UInt64) -> [Bool] {
-        var ids = Set(clusters).sorted()
-        var rng = SeededGenerator(seed: seed)
-        rng.shuffle(&ids)
-        let testIDs = Set(ids.prefix(Int((testFraction * Double(ids.count)).rounded())))
-        return clusters.map { testIDs.contains($0) }
+        // Belay's own rule, from ExerciseKit: the same seed gives Belay's reference split.
+        SeededSplit.clustered(clusters: clusters, testFraction: testFraction, seed: seed)
     }
 
     public func randomSplit(count: Int, testFraction: Double, seed: UInt64) -> [Bool] {
-        var indices = Array(0..<count)
-        var rng = SeededGenerator(seed: seed)
-        rng.shuffle(&indices)
-        var isTest = [Bool](repeating: false, count: count)
-        for index in indices.prefix(Int((testFraction * Double(count)).rounded())) { isTest[index] = true }
-        return isTest
+        SeededSplit.random(count: count, testFraction: testFraction, seed: seed)
     }
 
     public func accuracy(truth: [Int], predicted: [Int]) -> Double {
