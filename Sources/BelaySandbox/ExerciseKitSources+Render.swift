@@ -4,22 +4,11 @@ extension ExerciseKitSources {
     /// The test `embeddedExerciseKitMatchesItsSources` compares this with the committed file and, with
     /// `BELAY_RECORD=1`, rewrites it; that keeps the embedded copy identical to `Sources/ExerciseKit`.
     package static func render(_ files: [(name: String, text: String)]) -> String {
-        var out = """
-            // Generated from Sources/ExerciseKit by BelaySandboxTests (BELAY_RECORD=1 swift test --filter \
-            embeddedExerciseKit). Do not edit.
-
-            /// The sources of ExerciseKit, embedded so that `belay` can compile the library for student modules
-            /// wherever it runs (no source checkout needed).
-            enum ExerciseKitSources {
-                /// File names and contents, sorted by name.
-                static let files: [(name: String, text: String)] = [
-
-            """
-        for file in files {
-            out += "        (\n            \"\(file.name)\",\n            #####\"\"\"\n\(file.text)\n\"\"\"#####\n        ),\n"
-        }
-        out += "    ]\n}\n"
-        return out
+        SwiftKitModule.renderEmbedding(
+            typeName: "ExerciseKitSources",
+            header: "// Generated from Sources/ExerciseKit by BelaySandboxTests (BELAY_RECORD=1 swift test --filter "
+                + "embeddedExerciseKit). Do not edit.",
+            files: files)
     }
 
     /// FNV-1a (64-bit) of the names and contents: part of the compiled library's cache key.

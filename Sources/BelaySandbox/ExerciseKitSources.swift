@@ -1,10 +1,69 @@
 // Generated from Sources/ExerciseKit by BelaySandboxTests (BELAY_RECORD=1 swift test --filter embeddedExerciseKit). Do not edit.
 
-/// The sources of ExerciseKit, embedded so that `belay` can compile the library for student modules
-/// wherever it runs (no source checkout needed).
+/// The sources of the module, embedded so that `belay` can compile it for student modules wherever it
+/// runs (no source checkout needed).
 enum ExerciseKitSources {
     /// File names and contents, sorted by name.
     static let files: [(name: String, text: String)] = [
+        (
+            "ExerciseCatalogue.swift",
+            #####"""
+/// A route's catalogue of tasks: how the route-neutral harness reaches the route's exercise protocol.
+///
+/// Each route with a Swift track declares an exercise protocol (the functions a student implements, such as
+/// ``LeakyPipelineExercises``) and one catalogue conforming to this protocol: the tasks (one per function), the
+/// inputs the grader sends and the answers the student's functions return, and how a task's inputs are answered
+/// with a solution. The harness (``ExerciseHarness/main(_:solution:)``), the wire format (``HarnessRequest``,
+/// ``HarnessResponse``) and Belay's sandbox know nothing else about a route.
+public protocol ExerciseCatalogue {
+    /// What answers the tasks: the route's exercise protocol as an existential, e.g. `any LeakyPipelineExercises`.
+    associatedtype Solution
+    /// The tasks, one per function of the exercise protocol; the raw value is the task's name on the wire.
+    associatedtype Task: RawRepresentable, CaseIterable, Codable, Hashable, Sendable where Task.RawValue == String
+    /// The inputs of one task (never an expected answer).
+    associatedtype Input: Codable, Hashable, Sendable
+    /// What a student's function returned for one task, as returned (no checking, no rounding).
+    associatedtype Output: Codable, Hashable, Sendable
+
+    /// The exercise protocol's name, e.g. `LeakyPipelineExercises`: the type a student's package must conform to it.
+    static var protocolName: String { get }
+
+    /// The function behind `task` and how its answer is encoded.
+    static func describe(_ task: Task) -> TaskDescription
+
+    /// The task `input` is for.
+    static func task(of input: Input) -> Task
+
+    /// The task `output` answers.
+    static func task(of output: Output) -> Task
+
+    /// Calls the function `input` is for.
+    static func answer(_ input: Input, with solution: Solution) -> Output
+}
+
+/// One entry of a route's catalogue: the function a student implements and how its answer travels.
+public struct TaskDescription: Sendable, Hashable {
+    /// The Swift name of the function (or property) behind the task, e.g. `features(of:)`.
+    public var signature: String
+    /// How the function's answer is encoded on the wire, e.g. `[[Int]]: one row per sequence`.
+    public var answer: String
+
+    /// Creates a description.
+    public init(signature: String, answer: String) {
+        self.signature = signature
+        self.answer = answer
+    }
+}
+
+extension ExerciseCatalogue {
+    /// Every task with its description, in the order of `Task.allCases`.
+    public static var tasks: [(task: Task, description: TaskDescription)] {
+        Task.allCases.map { ($0, describe($0)) }
+    }
+}
+
+"""#####
+        ),
         (
             "ExerciseHarness.swift",
             #####"""
@@ -19,8 +78,9 @@ import Darwin
 
 /// The grader's entry point into a student's module. Students never call this.
 ///
-/// The grader compiles the student's sources with a generated `@main` that calls
-/// `ExerciseHarness.main(TheirType.self)`, then runs the program once per task:
+/// Route-neutral: a route's ``ExerciseCatalogue`` says which tasks there are and which function answers each. The
+/// grader compiles the student's sources with a generated `@main` that calls
+/// `ExerciseHarness.main(TheRoutesCatalogue.self) { TheirType() }`, then runs the program once per task:
 ///
 /// 1. Before any student code runs, the harness moves the result channel (inherited file descriptor
 ///    ``resultDescriptor``, a pipe only the grader reads) to a private descriptor and closes descriptor 3.
@@ -43,25 +103,29 @@ public enum ExerciseHarness {
     /// Exit status when the result channel is missing or cannot be written.
     public static let noChannelStatus: Int32 = 74
 
-    /// Answers one request on standard input with `type`'s functions; see the type's documentation.
-    public static func main(_ type: any LeakyPipelineExercises.Type) -> Never {
+    /// Answers one request on standard input with the solution `makeSolution` creates, through `catalogue`; see
+    /// the type's documentation.
+    public static func main<Catalogue: ExerciseCatalogue>(
+        _ catalogue: Catalogue.Type, solution makeSolution: () -> Catalogue.Solution
+    ) -> Never {
         let channel = fcntl(resultDescriptor, F_DUPFD_CLOEXEC, 100)
         guard channel >= 0 else { fail("belay harness: no result channel on descriptor 3", status: noChannelStatus) }
         close(resultDescriptor)
 
         let requestData = FileHandle.standardInput.readDataToEndOfFile()
-        let request: HarnessRequest
+        let request: HarnessRequest<Catalogue>
         do {
-            request = try HarnessCoding.decoder().decode(HarnessRequest.self, from: requestData)
+            request = try HarnessCoding.decoder().decode(HarnessRequest<Catalogue>.self, from: requestData)
         } catch {
             fail("belay harness: unreadable request: \(error)", status: badRequestStatus)
         }
 
         let start = DispatchTime.now().uptimeNanoseconds
-        let output = answer(request.input, with: type.init())
+        let output = Catalogue.answer(request.input, with: makeSolution())
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 
-        let response = HarnessResponse(nonce: request.nonce, task: request.input.task, output: output, seconds: seconds)
+        let response = HarnessResponse<Catalogue>(
+            nonce: request.nonce, task: Catalogue.task(of: request.input), output: output, seconds: seconds)
         let data: Data
         do {
             data = try HarnessCoding.encoder().encode(response)
@@ -73,32 +137,6 @@ public enum ExerciseHarness {
         }
         close(channel)
         exit(0)
-    }
-
-    /// Calls the function `input` is for.
-    ///
-    /// - Complexity: that of the student's function (times the number of items for per-item tasks).
-    public static func answer(_ input: TaskInput, with solution: some LeakyPipelineExercises) -> TaskOutput {
-        switch input {
-        case .features(let sequences):
-            .features(sequences.map { solution.features(of: $0) })
-        case .cleanLocation(let texts):
-            .cleanLocation(texts.map { solution.cleanLocation($0) })
-        case .encodeLabels(let labels):
-            .encodeLabels(solution.encodeLabels(labels))
-        case .cosineSimilarity(let embeddings):
-            .cosineSimilarity(FloatRows(solution.cosineSimilarity(embeddings.rows)))
-        case .clusters(let similarity, let threshold):
-            .clusters(solution.clusters(similarity: similarity.rows, threshold: threshold))
-        case .clusteredSplit(let clusters, let testFraction, let seed):
-            .clusteredSplit(solution.clusteredSplit(clusters: clusters, testFraction: testFraction, seed: seed))
-        case .randomSplit(let count, let testFraction, let seed):
-            .randomSplit(solution.randomSplit(count: count, testFraction: testFraction, seed: seed))
-        case .accuracy(let truth, let predicted):
-            .accuracy(solution.accuracy(truth: truth, predicted: predicted))
-        case .reflection:
-            .reflection(solution.reflection)
-        }
     }
 
     private static func writeAll(_ data: Data, to fd: Int32) -> Bool {
@@ -129,72 +167,6 @@ public enum ExerciseHarness {
             "HarnessWire.swift",
             #####"""
 import Foundation
-
-/// The tasks of Route 019 a student's module answers, one per function of ``LeakyPipelineExercises``.
-public enum ExerciseTask: String, Codable, CaseIterable, Sendable {
-    case features, cleanLocation, encodeLabels, cosineSimilarity, clusters, clusteredSplit, randomSplit, accuracy,
-        reflection
-}
-
-/// The inputs of one task: what the grader passes to the student's function (never an expected answer).
-///
-/// Per-item tasks (`features`, `cleanLocation`) carry every item; the harness calls the function once per item.
-public enum TaskInput: Codable, Sendable, Hashable {
-    case features(sequences: [String])
-    case cleanLocation(texts: [String])
-    case encodeLabels(labels: [String])
-    case cosineSimilarity(embeddings: FloatRows)
-    case clusters(similarity: FloatRows, threshold: Float)
-    case clusteredSplit(clusters: [Int], testFraction: Double, seed: UInt64)
-    case randomSplit(count: Int, testFraction: Double, seed: UInt64)
-    case accuracy(truth: [Int], predicted: [Int])
-    case reflection
-
-    /// The task these inputs are for.
-    public var task: ExerciseTask {
-        switch self {
-        case .features: .features
-        case .cleanLocation: .cleanLocation
-        case .encodeLabels: .encodeLabels
-        case .cosineSimilarity: .cosineSimilarity
-        case .clusters: .clusters
-        case .clusteredSplit: .clusteredSplit
-        case .randomSplit: .randomSplit
-        case .accuracy: .accuracy
-        case .reflection: .reflection
-        }
-    }
-}
-
-/// What the student's function returned for one task, as returned (no checking, no rounding).
-public enum TaskOutput: Codable, Sendable, Hashable {
-    /// One feature vector per input sequence.
-    case features([[Int]])
-    /// One cleaned label (or `nil`) per input text.
-    case cleanLocation([String?])
-    case encodeLabels([String: Int])
-    case cosineSimilarity(FloatRows)
-    case clusters([Int])
-    case clusteredSplit([Bool])
-    case randomSplit([Bool])
-    case accuracy(Double)
-    case reflection(Reflection)
-
-    /// The task this output answers.
-    public var task: ExerciseTask {
-        switch self {
-        case .features: .features
-        case .cleanLocation: .cleanLocation
-        case .encodeLabels: .encodeLabels
-        case .cosineSimilarity: .cosineSimilarity
-        case .clusters: .clusters
-        case .clusteredSplit: .clusteredSplit
-        case .randomSplit: .randomSplit
-        case .accuracy: .accuracy
-        case .reflection: .reflection
-        }
-    }
-}
 
 /// A possibly ragged `[[Float]]`, encoded compactly: row lengths plus the values' little-endian bytes in base64.
 ///
@@ -276,32 +248,32 @@ public struct FloatRows: Codable, Sendable, Hashable {
 }
 
 /// What the grader sends the harness on standard input: one task's inputs and a per-run nonce.
-public struct HarnessRequest: Codable, Sendable, Hashable {
+public struct HarnessRequest<Catalogue: ExerciseCatalogue>: Codable, Sendable, Hashable {
     /// Random per run; the harness copies it into its response so the grader can reject stray data.
     public var nonce: String
     /// The task's inputs.
-    public var input: TaskInput
+    public var input: Catalogue.Input
 
     /// Creates a request.
-    public init(nonce: String, input: TaskInput) {
+    public init(nonce: String, input: Catalogue.Input) {
         self.nonce = nonce
         self.input = input
     }
 }
 
 /// What the harness writes on the result channel (file descriptor ``ExerciseHarness/resultDescriptor``).
-public struct HarnessResponse: Codable, Sendable, Hashable {
+public struct HarnessResponse<Catalogue: ExerciseCatalogue>: Codable, Sendable, Hashable {
     /// The request's nonce, echoed.
     public var nonce: String
     /// The task answered.
-    public var task: ExerciseTask
+    public var task: Catalogue.Task
     /// The student's answer.
-    public var output: TaskOutput
+    public var output: Catalogue.Output
     /// Seconds spent inside the student's code (creating the type and calling the function).
     public var seconds: Double
 
     /// Creates a response.
-    public init(nonce: String, task: ExerciseTask, output: TaskOutput, seconds: Double) {
+    public init(nonce: String, task: Catalogue.Task, output: Catalogue.Output, seconds: Double) {
         self.nonce = nonce
         self.task = task
         self.output = output
@@ -309,33 +281,36 @@ public struct HarnessResponse: Codable, Sendable, Hashable {
     }
 }
 
-extension HarnessResponse {
-    /// Why a reply on the result channel was refused.
-    public enum ReadError: Error, Sendable, Hashable, CustomStringConvertible {
-        /// The reply is larger than the grader reads.
-        case tooLarge(bytes: Int, limit: Int)
-        /// The reply does not carry this run's nonce (or has none): stray or forged data.
-        case notThisRun
-        /// The reply answers another task than the one asked.
-        case wrongTask(ExerciseTask)
-        /// The reply carries this run's nonce but its answer cannot be read (malformed JSON, sizes that do not add
-        /// up); `reason` says what.
-        case unreadable(reason: String)
+/// Why a reply on the result channel was refused.
+public enum HarnessReadError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The reply is larger than the grader reads.
+    case tooLarge(bytes: Int, limit: Int)
+    /// The reply does not carry this run's nonce (or has none): stray or forged data.
+    case notThisRun
+    /// The reply answers another task (named) than the one asked.
+    case wrongTask(String)
+    /// The reply carries this run's nonce but its answer cannot be read (malformed JSON, sizes that do not add
+    /// up); `reason` says what.
+    case unreadable(reason: String)
 
-        public var description: String {
-            switch self {
-            case .tooLarge(let bytes, let limit): "the answer is \(bytes) bytes, more than the \(limit) the grader reads"
-            case .notThisRun: "it was not this run's answer"
-            case .wrongTask(let task): "it answers `\(task.rawValue)` instead"
-            case .unreadable(let reason): "it is malformed: \(reason)"
-            }
+    public var description: String {
+        switch self {
+        case .tooLarge(let bytes, let limit): "the answer is \(bytes) bytes, more than the \(limit) the grader reads"
+        case .notThisRun: "it was not this run's answer"
+        case .wrongTask(let task): "it answers `\(task)` instead"
+        case .unreadable(let reason): "it is malformed: \(reason)"
         }
     }
+}
+
+extension HarnessResponse {
+    /// Why a reply on the result channel was refused.
+    public typealias ReadError = HarnessReadError
 
     /// Only the fields that identify a reply; everything else is left undecoded.
     private struct Envelope: Decodable {
         var nonce: String
-        var task: ExerciseTask
+        var task: Catalogue.Task
     }
 
     /// Reads a reply of untrusted code: checks its size, then its nonce and task, and only then decodes the
@@ -344,14 +319,14 @@ extension HarnessResponse {
     /// - Throws: ``ReadError``; never traps on hostile input.
     /// - Complexity: O(*n*) in the size of `data`.
     public static func read(
-        _ data: Data, nonce: String, task: ExerciseTask, maxBytes: Int
+        _ data: Data, nonce: String, task: Catalogue.Task, maxBytes: Int
     ) throws(ReadError) -> HarnessResponse {
         guard data.count <= maxBytes else { throw .tooLarge(bytes: data.count, limit: maxBytes) }
         let decoder = HarnessCoding.decoder()
         guard let envelope = try? decoder.decode(Envelope.self, from: data), envelope.nonce == nonce else {
             throw .notThisRun
         }
-        guard envelope.task == task else { throw .wrongTask(envelope.task) }
+        guard envelope.task == task else { throw .wrongTask(envelope.task.rawValue) }
         let response: HarnessResponse
         do {
             response = try decoder.decode(HarnessResponse.self, from: data)
@@ -360,7 +335,8 @@ extension HarnessResponse {
         } catch {
             throw .unreadable(reason: "\(error)")
         }
-        guard response.output.task == task else { throw .wrongTask(response.output.task) }
+        let answered = Catalogue.task(of: response.output)
+        guard answered == task else { throw .wrongTask(answered.rawValue) }
         return response
     }
 
@@ -396,6 +372,148 @@ public enum HarnessCoding {
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "+Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return decoder
+    }
+}
+
+"""#####
+        ),
+        (
+            "LeakyPipelineCatalogue.swift",
+            #####"""
+// Route 019's catalogue: the tasks of `LeakyPipelineExercises` and their wire types. Route 019 predates per-route
+// kits, so its exercise protocol and catalogue stay in ExerciseKit (students' packages `import ExerciseKit` only);
+// a later route ships its own kit module beside ExerciseKit (see Route 020's `GoodModelsKit`).
+
+/// The tasks of Route 019 a student's module answers, one per function of ``LeakyPipelineExercises``.
+public enum ExerciseTask: String, Codable, CaseIterable, Sendable {
+    case features, cleanLocation, encodeLabels, cosineSimilarity, clusters, clusteredSplit, randomSplit, accuracy,
+        reflection
+}
+
+/// The inputs of one task: what the grader passes to the student's function (never an expected answer).
+///
+/// Per-item tasks (`features`, `cleanLocation`) carry every item; the harness calls the function once per item.
+public enum TaskInput: Codable, Sendable, Hashable {
+    case features(sequences: [String])
+    case cleanLocation(texts: [String])
+    case encodeLabels(labels: [String])
+    case cosineSimilarity(embeddings: FloatRows)
+    case clusters(similarity: FloatRows, threshold: Float)
+    case clusteredSplit(clusters: [Int], testFraction: Double, seed: UInt64)
+    case randomSplit(count: Int, testFraction: Double, seed: UInt64)
+    case accuracy(truth: [Int], predicted: [Int])
+    case reflection
+
+    /// The task these inputs are for.
+    public var task: ExerciseTask {
+        switch self {
+        case .features: .features
+        case .cleanLocation: .cleanLocation
+        case .encodeLabels: .encodeLabels
+        case .cosineSimilarity: .cosineSimilarity
+        case .clusters: .clusters
+        case .clusteredSplit: .clusteredSplit
+        case .randomSplit: .randomSplit
+        case .accuracy: .accuracy
+        case .reflection: .reflection
+        }
+    }
+}
+
+/// What the student's function returned for one task, as returned (no checking, no rounding).
+public enum TaskOutput: Codable, Sendable, Hashable {
+    /// One feature vector per input sequence.
+    case features([[Int]])
+    /// One cleaned label (or `nil`) per input text.
+    case cleanLocation([String?])
+    case encodeLabels([String: Int])
+    case cosineSimilarity(FloatRows)
+    case clusters([Int])
+    case clusteredSplit([Bool])
+    case randomSplit([Bool])
+    case accuracy(Double)
+    case reflection(Reflection)
+
+    /// The task this output answers.
+    public var task: ExerciseTask {
+        switch self {
+        case .features: .features
+        case .cleanLocation: .cleanLocation
+        case .encodeLabels: .encodeLabels
+        case .cosineSimilarity: .cosineSimilarity
+        case .clusters: .clusters
+        case .clusteredSplit: .clusteredSplit
+        case .randomSplit: .randomSplit
+        case .accuracy: .accuracy
+        case .reflection: .reflection
+        }
+    }
+}
+
+/// Route 019's catalogue: ``LeakyPipelineExercises``'s functions, one task each.
+public enum LeakyPipelineCatalogue: ExerciseCatalogue {
+    public typealias Solution = any LeakyPipelineExercises
+
+    public static let protocolName = "LeakyPipelineExercises"
+
+    public static func describe(_ task: ExerciseTask) -> TaskDescription {
+        switch task {
+        case .features: TaskDescription(signature: "features(of:)", answer: "[[Int]]: 21 counts per sequence")
+        case .cleanLocation: TaskDescription(signature: "cleanLocation(_:)", answer: "[String?]: one label per text")
+        case .encodeLabels: TaskDescription(signature: "encodeLabels(_:)", answer: "[String: Int]")
+        case .cosineSimilarity:
+            TaskDescription(signature: "cosineSimilarity(_:)", answer: "FloatRows: an n × n matrix, bit for bit")
+        case .clusters: TaskDescription(signature: "clusters(similarity:threshold:)", answer: "[Int]: a cluster per protein")
+        case .clusteredSplit:
+            TaskDescription(signature: "clusteredSplit(clusters:testFraction:seed:)", answer: "[Bool]: true for test")
+        case .randomSplit:
+            TaskDescription(signature: "randomSplit(count:testFraction:seed:)", answer: "[Bool]: true for test")
+        case .accuracy: TaskDescription(signature: "accuracy(truth:predicted:)", answer: "Double")
+        case .reflection: TaskDescription(signature: "reflection", answer: "Reflection: four answers")
+        }
+    }
+
+    public static func task(of input: TaskInput) -> ExerciseTask { input.task }
+    public static func task(of output: TaskOutput) -> ExerciseTask { output.task }
+
+    /// Calls the function `input` is for.
+    ///
+    /// - Complexity: that of the student's function (times the number of items for per-item tasks).
+    public static func answer(_ input: TaskInput, with solution: any LeakyPipelineExercises) -> TaskOutput {
+        ExerciseHarness.answer(input, with: solution)
+    }
+}
+
+extension ExerciseHarness {
+    /// Answers one request with `type`'s functions: `main(LeakyPipelineCatalogue.self) { type.init() }`.
+    public static func main(_ type: any LeakyPipelineExercises.Type) -> Never {
+        main(LeakyPipelineCatalogue.self) { type.init() }
+    }
+
+    /// Calls the function `input` is for.
+    ///
+    /// - Complexity: that of the student's function (times the number of items for per-item tasks).
+    public static func answer(_ input: TaskInput, with solution: some LeakyPipelineExercises) -> TaskOutput {
+        switch input {
+        case .features(let sequences):
+            .features(sequences.map { solution.features(of: $0) })
+        case .cleanLocation(let texts):
+            .cleanLocation(texts.map { solution.cleanLocation($0) })
+        case .encodeLabels(let labels):
+            .encodeLabels(solution.encodeLabels(labels))
+        case .cosineSimilarity(let embeddings):
+            .cosineSimilarity(FloatRows(solution.cosineSimilarity(embeddings.rows)))
+        case .clusters(let similarity, let threshold):
+            .clusters(solution.clusters(similarity: similarity.rows, threshold: threshold))
+        case .clusteredSplit(let clusters, let testFraction, let seed):
+            .clusteredSplit(solution.clusteredSplit(clusters: clusters, testFraction: testFraction, seed: seed))
+        case .randomSplit(let count, let testFraction, let seed):
+            .randomSplit(solution.randomSplit(count: count, testFraction: testFraction, seed: seed))
+        case .accuracy(let truth, let predicted):
+            .accuracy(solution.accuracy(truth: truth, predicted: predicted))
+        case .reflection:
+            .reflection(solution.reflection)
+        }
     }
 }
 

@@ -21,7 +21,7 @@ public struct PackageProblem: Error, Sendable, Hashable, CustomStringConvertible
     public var description: String { "\(location) \(message). \(fix)" }
 }
 
-/// The target of a student package that holds the type conforming to `LeakyPipelineExercises`.
+/// The target of a student package that holds the type conforming to its route's exercise protocol.
 ///
 /// **Only files inside the package are ever read.** Every folder and `.swift` file on the way (`Sources`, each
 /// target folder, every sub-folder, every file, and `Reflection.md`) is resolved with `realpath`; a symbolic link
@@ -61,9 +61,10 @@ struct StudentSources: Sendable {
     static let maxDepth = 32
     static let maxEntries = 20_000
 
-    /// Finds the target under `<package>/Sources/*` with exactly one type conforming to the protocol, refusing a
-    /// package that reaches outside itself.
-    static func locate(in package: URL) -> Result<StudentSources, PackageProblem> {
+    /// Finds the target under `<package>/Sources/*` with exactly one type conforming to `track`'s exercise protocol,
+    /// refusing a package that reaches outside itself.
+    static func locate(in package: URL, track: SwiftTrack) -> Result<StudentSources, PackageProblem> {
+        let exercises = track.protocolName
         var walk: Walk
         switch Walk.start(package: package) {
         case .success(let w): walk = w
@@ -108,24 +109,24 @@ struct StudentSources: Sendable {
             scanned += files.count
             for file in files {
                 guard let text = readRegularFile(file.real, limit: maxBytes) else { continue }
-                for type in conformingTypes(in: String(decoding: text, as: UTF8.self)) {
+                for type in conformingTypes(in: String(decoding: text, as: UTF8.self), to: exercises) {
                     found.append((target, type, files))
                 }
             }
         }
-        let declare = "Declare exactly one, e.g. `public struct Solution: LeakyPipelineExercises { ... }`."
+        let declare = "Declare exactly one, e.g. `public struct Solution: \(exercises) { ... }`."
         guard let first = found.first else {
             return .failure(
                 PackageProblem(
                     location: "Sources/*/",
-                    message: "has no type conforming to LeakyPipelineExercises (\(scanned) Swift files read)",
+                    message: "has no type conforming to \(exercises) (\(scanned) Swift files read)",
                     fix: declare))
         }
         guard found.count == 1 else {
             let list = found.map { "\($0.type) (Sources/\($0.target))" }.joined(separator: ", ")
             return .failure(
                 PackageProblem(
-                    location: "Sources/*/", message: "has several types conforming to LeakyPipelineExercises: \(list)",
+                    location: "Sources/*/", message: "has several types conforming to \(exercises): \(list)",
                     fix: "Keep one."))
         }
         guard first.files.count <= maxFiles else {
@@ -136,7 +137,7 @@ struct StudentSources: Sendable {
         }
         var moduleName = String(first.target.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
         if moduleName.first?.isNumber ?? true { moduleName = "_" + moduleName }
-        if moduleName == "ExerciseKit" { moduleName = "StudentExerciseKit" }
+        if track.moduleNames.contains(moduleName) { moduleName = "Student" + moduleName }
         return .success(
             StudentSources(
                 target: "Sources/\(first.target)", files: first.files, typeName: first.type, moduleName: moduleName,
@@ -166,9 +167,9 @@ struct StudentSources: Sendable {
         return relative
     }
 
-    /// Type names declared as conforming to `LeakyPipelineExercises` (`struct/class/enum/actor X: ...` or
-    /// `extension X: ...`), ignoring `//` comments.
-    static func conformingTypes(in text: String) -> [String] {
+    /// Type names declared as conforming to `exercises` (`struct/class/enum/actor X: ...` or `extension X: ...`,
+    /// the protocol's name alone or qualified by a module), ignoring `//` comments.
+    static func conformingTypes(in text: String, to exercises: String) -> [String] {
         let code = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
             line.firstRange(of: "//").map { line[..<$0.lowerBound] } ?? line
         }.joined(separator: "\n")
@@ -178,7 +179,7 @@ struct StudentSources: Sendable {
             let conformances = match.output.2.split(separator: ",").map {
                 $0.split(separator: "where").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
             }
-            if conformances.contains(where: { $0 == "LeakyPipelineExercises" || $0 == "ExerciseKit.LeakyPipelineExercises" }) {
+            if conformances.contains(where: { $0 == exercises || $0.hasSuffix("." + exercises) }) {
                 names.append(String(match.output.1))
             }
         }

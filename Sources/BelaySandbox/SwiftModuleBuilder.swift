@@ -22,7 +22,7 @@ public actor SwiftModuleBuilder {
     /// The limits of a student build.
     public let buildPolicy: SandboxPolicy
 
-    private var library: URL?
+    private var libraries: [UInt64: URL] = [:]
 
     /// Flags of every compilation; part of the cache key.
     static let optimization = "-O"
@@ -43,40 +43,59 @@ public actor SwiftModuleBuilder {
     /// Safe to call concurrently (callers wait for the one compilation) and across processes (the result is
     /// moved into place atomically).
     public func exerciseKitLibrary() throws -> URL {
-        if let library { return library }
+        try library(modules: [.exerciseKit])
+    }
+
+    /// The folder holding ExerciseKit and `track`'s own modules (`lib<Name>.a` and `<Name>.swiftmodule` each),
+    /// compiling them on first use; see ``exerciseKitLibrary()``.
+    public func library(for track: SwiftTrack) throws -> URL {
+        try library(modules: [.exerciseKit] + track.modules)
+    }
+
+    /// Compiles `modules` in order (each sees the ones before it) into one cached folder.
+    private func library(modules: [SwiftKitModule]) throws -> URL {
         var hash = FNV1a()
         hash.add(toolchain.version)
         hash.add(Self.optimization)
-        hash.add(String(ExerciseKitSources.fingerprint))
+        for module in modules { hash.add(String(module.fingerprint)) }
+        if let library = libraries[hash.value] { return library }
         let key = String(hash.value, radix: 16)
-        let target = cacheDirectory.appendingPathComponent("ExerciseKit-\(key)")
+        let target = cacheDirectory.appendingPathComponent("\(modules.map(\.name).joined(separator: "+"))-\(key)")
         let fm = FileManager.default
-        if fm.fileExists(atPath: target.appendingPathComponent("libExerciseKit.a").path) {
-            library = target
+        let complete = modules.allSatisfy {
+            fm.fileExists(atPath: target.appendingPathComponent("lib\($0.name).a").path)
+        }
+        if complete {
+            libraries[hash.value] = target
             return target
         }
         try Workspace.makeDirectory(cacheDirectory, mode: 0o755)
         let staging = cacheDirectory.appendingPathComponent("staging-\(UUID().uuidString)")
         try Workspace.makeDirectory(staging, mode: 0o755)
         defer { try? fm.removeItem(at: staging) }
-        var sources: [String] = []
-        for file in ExerciseKitSources.files {
-            try Workspace.write(Data(file.text.utf8), to: staging.appendingPathComponent("src/\(file.name)"))
-            sources.append("src/\(file.name)")
-        }
-        let arguments = [
-            toolchain.swiftc, Self.optimization, "-parse-as-library", "-module-name", "ExerciseKit",
-            "-emit-module", "-emit-module-path", "out/ExerciseKit.swiftmodule", "-emit-library", "-static",
-            "-o", "out/libExerciseKit.a", "-module-cache-path", "module-cache", "-swift-version", "6",
-        ] + sources
         try Workspace.makeDirectory(staging.appendingPathComponent("out"), mode: 0o755)
-        let outcome = ProcessRunner(
-            executable: toolchain.swiftc, arguments: arguments, environment: Self.buildEnvironment(home: staging.path).map { "\($0.key)=\($0.value)" },
-            workingDirectory: staging.path, stdin: Data(), resultChannel: false, wallSeconds: 300,
-            maxOutputBytes: 1 << 20, maxResultBytes: 0, sweepUID: nil
-        ).run()
-        guard outcome.termination == .exited(0) else {
-            throw SwiftBuildError.exerciseKitFailed(String(decoding: outcome.stderr + outcome.stdout, as: UTF8.self))
+        for module in modules {
+            var sources: [String] = []
+            for file in module.files {
+                let path = "src/\(module.name)/\(file.name)"
+                try Workspace.write(Data(file.text.utf8), to: staging.appendingPathComponent(path))
+                sources.append(path)
+            }
+            let arguments = [
+                toolchain.swiftc, Self.optimization, "-parse-as-library", "-module-name", module.name,
+                "-emit-module", "-emit-module-path", "out/\(module.name).swiftmodule", "-emit-library", "-static",
+                "-o", "out/lib\(module.name).a", "-I", "out", "-module-cache-path", "module-cache", "-swift-version", "6",
+            ] + sources
+            let outcome = ProcessRunner(
+                executable: toolchain.swiftc, arguments: arguments,
+                environment: Self.buildEnvironment(home: staging.path).map { "\($0.key)=\($0.value)" },
+                workingDirectory: staging.path, stdin: Data(), resultChannel: false, wallSeconds: 300,
+                maxOutputBytes: 1 << 20, maxResultBytes: 0, sweepUID: nil
+            ).run()
+            guard outcome.termination == .exited(0) else {
+                throw SwiftBuildError.exerciseKitFailed(
+                    module.name + ": " + String(decoding: outcome.stderr + outcome.stdout, as: UTF8.self))
+            }
         }
         for file in (try? fm.contentsOfDirectory(atPath: staging.appendingPathComponent("out").path)) ?? [] {
             chmod(staging.appendingPathComponent("out/\(file)").path, 0o644)
@@ -84,26 +103,27 @@ public actor SwiftModuleBuilder {
         if rename(staging.appendingPathComponent("out").path, target.path) != 0, !fm.fileExists(atPath: target.path) {
             throw SwiftBuildError.fileSystem(path: target.path, message: String(cString: strerror(errno)))
         }
-        library = target
+        libraries[hash.value] = target
         return target
     }
 
-    /// Builds the student package at `package` in `workspace` (an empty folder the caller owns and removes).
+    /// Builds the student package at `package` in `workspace` (an empty folder the caller owns and removes), for
+    /// `track`: the type conforming to its exercise protocol is handed to its catalogue by a generated `@main`.
     ///
     /// A student's mistake (no conforming type, several, a compile error, a build over its limits) is a value:
     /// ``SwiftModuleBuild/problem``. Thrown errors are the grader's problems.
     /// - Parameter memoryGroup: the student's memory total, shared with their tasks (``SandboxMemoryGroup``).
-    public func build(package: URL, in workspace: URL, memoryGroup: SandboxMemoryGroup? = nil) async throws
+    public func build(package: URL, in workspace: URL, track: SwiftTrack, memoryGroup: SandboxMemoryGroup? = nil) async throws
         -> SwiftModuleBuild
     {
         var buildPolicy = self.buildPolicy
         buildPolicy.memoryGroup = memoryGroup
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-        let library = try exerciseKitLibrary()
+        let library = try library(for: track)
 
         let located: StudentSources
-        switch StudentSources.locate(in: package) {
+        switch StudentSources.locate(in: package, track: track) {
         case .success(let sources): located = sources
         case .failure(let problem):
             return SwiftModuleBuild(problem: problem.description, packageProblem: problem, seconds: elapsed())
@@ -114,18 +134,19 @@ public actor SwiftModuleBuilder {
         let relativeSources = try located.copy(into: buildDirectory)
         try Workspace.write(
             Data(
-                """
-                import ExerciseKit
+                (track.moduleNames.map { "import \($0)\n" }.joined() + """
 
                 @main enum _BelayHarnessMain {
-                    static func main() { ExerciseHarness.main(\(located.typeName).self) }
+                    static func main() { ExerciseHarness.main(\(track.catalogueName).self) { \(located.typeName)() } }
                 }
 
-                """.utf8), to: buildDirectory.appendingPathComponent("_BelayHarnessMain.swift"))
+                """).utf8), to: buildDirectory.appendingPathComponent("_BelayHarnessMain.swift"))
 
         let arguments = [
             Self.optimization, "-parse-as-library", "-module-name", located.moduleName, "-swift-version", "6",
-            "-I", library.path, "-L", library.path, "-lExerciseKit", "-module-cache-path", "module-cache",
+            "-I", library.path, "-L", library.path,
+        ] + track.moduleNames.reversed().map { "-l\($0)" } + [
+            "-module-cache-path", "module-cache",
             "-o", "harness",
         ] + relativeSources + ["_BelayHarnessMain.swift"]
         let (result, _) = await Sandbox.run(
@@ -171,7 +192,7 @@ public struct SwiftModuleBuild: Sendable {
     /// What the student should know about how the module was built, whether or not it compiled: Belay compiled
     /// only the conforming type's target, and ignored the manifest, plugins, macro targets and other targets.
     public var notes: [String]
-    /// The student's type conforming to `LeakyPipelineExercises`.
+    /// The student's type conforming to the route's exercise protocol.
     public var typeName: String?
     /// Seconds spent (excluding a first-time ExerciseKit compilation is not guaranteed: it is included once).
     public var seconds: Double

@@ -4,15 +4,15 @@ import Foundation
 import Glibc
 #endif
 
-/// What happened to one task of a student's Swift module.
-public enum TaskOutcome: Sendable, Hashable {
+/// What happened to one task of a student's Swift module (`Output`: the route catalogue's answers).
+public enum TaskOutcome<Output: Sendable & Hashable>: Sendable, Hashable {
     /// The function returned; `seconds` is the time spent in the student's code.
-    case answered(TaskOutput, seconds: Double)
+    case answered(Output, seconds: Double)
     /// No answer; the message says why in words fit for the student.
     case failed(TaskFailure)
 
     /// The answer, if there is one.
-    public var output: TaskOutput? {
+    public var output: Output? {
         if case .answered(let output, _) = self { return output }
         return nil
     }
@@ -46,8 +46,8 @@ public struct TaskFailure: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Everything a run of a student's Swift package produced: plain values for the route's checks.
-public struct SwiftSubmissionRun: Sendable {
-    /// The student's type conforming to `LeakyPipelineExercises`, when found.
+public struct SwiftSubmissionRun<Catalogue: ExerciseCatalogue>: Sendable {
+    /// The student's type conforming to the route's exercise protocol, when found.
     public var typeName: String?
     /// Why the module could not be built (compiler diagnostics, or no conforming type); then `responses` is empty.
     public var compileError: String?
@@ -58,9 +58,9 @@ public struct SwiftSubmissionRun: Sendable {
     /// manifest, plugins, macro targets and other targets are ignored (see ``SwiftModuleBuild/notes``).
     public var buildNotes: [String]
     /// One outcome per task that was asked.
-    public var responses: [ExerciseTask: TaskOutcome]
+    public var responses: [Catalogue.Task: TaskOutcome<Catalogue.Output>]
     /// Standard output and error of each task's run (capped), for diagnostics only.
-    public var logs: [ExerciseTask: String]
+    public var logs: [Catalogue.Task: String]
     /// Sandbox limits that could not be applied on this machine (empty when all were).
     public var limitsNotApplied: [String]
     /// Seconds spent compiling.
@@ -69,17 +69,25 @@ public struct SwiftSubmissionRun: Sendable {
     public var runSeconds: Double
 }
 
-/// Builds a student's Swift package and runs each task in its own sandboxed process.
-public struct SwiftSubmissionRunner: Sendable {
+/// Builds a student's Swift package and runs each task in its own sandboxed process, for the route whose tasks
+/// `Catalogue` lists.
+public struct SwiftSubmissionRunner<Catalogue: ExerciseCatalogue>: Sendable {
     /// The shared builder (one per batch: it compiles ExerciseKit once).
     public var builder: SwiftModuleBuilder
     /// The limits of one task's run.
     public var runPolicy: SandboxPolicy
+    /// The route's track: its exercise protocol, catalogue and kit modules.
+    public var track: SwiftTrack
 
-    /// A runner over `builder` with `runPolicy` for each task.
-    public init(builder: SwiftModuleBuilder, runPolicy: SandboxPolicy = .studentRun) {
+    /// A runner over `builder` with `runPolicy` for each task; `modules` are the route's own kit modules (none
+    /// when its exercise protocol is in ExerciseKit).
+    public init(
+        _ catalogue: Catalogue.Type = Catalogue.self, builder: SwiftModuleBuilder, runPolicy: SandboxPolicy = .studentRun,
+        modules: [SwiftKitModule] = []
+    ) {
         self.builder = builder
         self.runPolicy = runPolicy
+        track = SwiftTrack(Catalogue.self, modules: modules)
     }
 
     /// Builds the package at `package` and answers `inputs`, one process per task, in order.
@@ -89,7 +97,7 @@ public struct SwiftSubmissionRunner: Sendable {
     /// removed afterwards.
     ///
     /// - Throws: ``SwiftBuildError`` when the grader itself cannot work (no toolchain, ExerciseKit broken, disk).
-    public func run(package: URL, inputs: [TaskInput]) async throws -> SwiftSubmissionRun {
+    public func run(package: URL, inputs: [Catalogue.Input]) async throws -> SwiftSubmissionRun<Catalogue> {
         let session = try await open(package: package)
         for input in inputs {
             _ = try await session.answer(input)
@@ -102,14 +110,15 @@ public struct SwiftSubmissionRunner: Sendable {
     ///
     /// - Throws: ``SwiftBuildError`` when the grader itself cannot work. A compile error is not thrown: the
     ///   session's `run.compileError` says it, and every task then fails with it.
-    public func open(package: URL) async throws -> SwiftModuleSession {
+    public func open(package: URL) async throws -> SwiftModuleSession<Catalogue> {
         let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("belay-submission-\(UUID().uuidString)")
         // Searchable but not listable by others: each run's uid reaches its own folder only.
         try Workspace.makeDirectory(workspace, mode: 0o711)
         let build: SwiftModuleBuild
         do {
             // The build counts against the same memory total as the tasks (``SandboxPolicy/memoryGroup``).
-            build = try await builder.build(package: package, in: workspace, memoryGroup: runPolicy.memoryGroup)
+            build = try await builder.build(
+                package: package, in: workspace, track: track, memoryGroup: runPolicy.memoryGroup)
         } catch {
             try? SafeRemove.remove(workspace)
             throw error
@@ -117,13 +126,13 @@ public struct SwiftSubmissionRunner: Sendable {
         return SwiftModuleSession(workspace: workspace, build: build, runPolicy: runPolicy)
     }
     /// Turns one sandboxed run into the task's outcome.
-    static func outcome(task: ExerciseTask, result: SandboxResult, data: Data?, nonce: String, policy: SandboxPolicy)
-        -> TaskOutcome
+    static func outcome(task: Catalogue.Task, result: SandboxResult, data: Data?, nonce: String, policy: SandboxPolicy)
+        -> TaskOutcome<Catalogue.Output>
     {
         let name = "`\(Self.functionName(task))`"
         let stderr = Diagnostics.firstLines(of: result.stderrText, removing: "", limit: 10)
         let detail = stderr.isEmpty ? "" : "\nIts error output begins:\n\(stderr)"
-        func failure(_ kind: TaskFailure.Kind, _ text: String) -> TaskOutcome {
+        func failure(_ kind: TaskFailure.Kind, _ text: String) -> TaskOutcome<Catalogue.Output> {
             .failed(TaskFailure(kind: kind, message: text + detail))
         }
         switch result.termination {
@@ -148,7 +157,7 @@ public struct SwiftSubmissionRunner: Sendable {
         // Size, then nonce and task, then the answer itself: nothing of a stray or forged reply is decoded, and
         // a malformed one with the right nonce fails this task alone.
         do {
-            let response = try HarnessResponse.read(data, nonce: nonce, task: task, maxBytes: policy.maxResultBytes)
+            let response = try HarnessResponse<Catalogue>.read(data, nonce: nonce, task: task, maxBytes: policy.maxResultBytes)
             return .answered(response.output, seconds: response.seconds)
         } catch {
             return failure(.malformedResult, "The answer of \(name) could not be read back (\(error)).")
@@ -157,22 +166,10 @@ public struct SwiftSubmissionRunner: Sendable {
 
     /// The run's whole environment: only the Swift runtime's crash backtracer is switched off (it would spend
     /// the task's time limit; the task already names the function that crashed).
-    static let environment = ["SWIFT_BACKTRACE": "enable=no"]
+    static var environment: [String: String] { ["SWIFT_BACKTRACE": "enable=no"] }
 
-    /// The Swift name of the function behind `task`.
-    static func functionName(_ task: ExerciseTask) -> String {
-        switch task {
-        case .features: "features(of:)"
-        case .cleanLocation: "cleanLocation(_:)"
-        case .encodeLabels: "encodeLabels(_:)"
-        case .cosineSimilarity: "cosineSimilarity(_:)"
-        case .clusters: "clusters(similarity:threshold:)"
-        case .clusteredSplit: "clusteredSplit(clusters:testFraction:seed:)"
-        case .randomSplit: "randomSplit(count:testFraction:seed:)"
-        case .accuracy: "accuracy(truth:predicted:)"
-        case .reflection: "reflection"
-        }
-    }
+    /// The Swift name of the function behind `task`, from the route's catalogue.
+    static func functionName(_ task: Catalogue.Task) -> String { Catalogue.describe(task).signature }
 
     static func log(_ result: SandboxResult) -> String {
         let limit = 4096
@@ -193,10 +190,10 @@ public struct SwiftSubmissionRunner: Sendable {
 /// before the first suspension, so never shared); the calls then proceed in parallel, and each outcome is written
 /// into ``run`` when its process ends. When two concurrent calls ask the same task, ``run`` keeps the outcome of
 /// the one that ended last; the value returned by ``answer(_:)`` is always the caller's own.
-public actor SwiftModuleSession {
+public actor SwiftModuleSession<Catalogue: ExerciseCatalogue> {
     /// What has happened so far: build facts, every answered task's outcome and log. `runSeconds` sums the
     /// tasks' own times (concurrent calls overlap).
-    public private(set) var run: SwiftSubmissionRun
+    public private(set) var run: SwiftSubmissionRun<Catalogue>
     private let workspace: URL
     private let build: SwiftModuleBuild
     private let runPolicy: SandboxPolicy
@@ -218,17 +215,17 @@ public actor SwiftModuleSession {
     /// compiler's message.
     ///
     /// - Throws: ``SwiftBuildError`` only for the grader's own problems (disk, encoding).
-    public func answer(_ input: TaskInput) async throws -> TaskOutcome {
-        let task = input.task
+    public func answer(_ input: Catalogue.Input) async throws -> TaskOutcome<Catalogue.Output> {
+        let task = Catalogue.task(of: input)
         guard let executable = build.executable else {
-            let outcome = TaskOutcome.failed(
+            let outcome = TaskOutcome<Catalogue.Output>.failed(
                 TaskFailure(kind: .noResult, message: "the module did not compile: \(build.problem ?? "unknown error")"))
             run.responses[task] = outcome
             return outcome
         }
         let start = DispatchTime.now().uptimeNanoseconds
         counter += 1
-        let directory = workspace.appendingPathComponent("run-\(counter)-\(task.rawValue)")
+        let directory = workspace.appendingPathComponent("run-\(counter)-\(task.rawValue.filter { $0.isLetter || $0.isNumber })")
         try Workspace.makeDirectory(directory, mode: 0o700)
         defer { try? SafeRemove.remove(directory) }
         let harness = directory.appendingPathComponent("harness")
@@ -241,19 +238,19 @@ public actor SwiftModuleSession {
         if let reflection = build.reflection {
             try Workspace.write(reflection, to: directory.appendingPathComponent(Reflection.fileName))
         }
-        let nonce = SwiftSubmissionRunner.makeNonce()
+        let nonce = SwiftSubmissionRunner<Catalogue>.makeNonce()
         let request: Data
         do {
-            request = try HarnessCoding.encoder().encode(HarnessRequest(nonce: nonce, input: input))
+            request = try HarnessCoding.encoder().encode(HarnessRequest<Catalogue>(nonce: nonce, input: input))
         } catch {
             throw SwiftBuildError.fileSystem(path: "request", message: "cannot encode the request: \(error)")
         }
         let (result, data) = await Sandbox.run(
             executable: harness.path, arguments: [], workingDirectory: directory,
-            environment: SwiftSubmissionRunner.environment, stdin: request, policy: runPolicy, resultChannel: true)
-        let outcome = SwiftSubmissionRunner.outcome(task: task, result: result, data: data, nonce: nonce, policy: runPolicy)
+            environment: SwiftSubmissionRunner<Catalogue>.environment, stdin: request, policy: runPolicy, resultChannel: true)
+        let outcome = SwiftSubmissionRunner<Catalogue>.outcome(task: task, result: result, data: data, nonce: nonce, policy: runPolicy)
         run.responses[task] = outcome
-        run.logs[task] = SwiftSubmissionRunner.log(result)
+        run.logs[task] = SwiftSubmissionRunner<Catalogue>.log(result)
         for limit in result.unappliedLimits where !run.limitsNotApplied.contains(limit) {
             run.limitsNotApplied.append(limit)
         }

@@ -9,8 +9,9 @@ import Darwin
 
 /// The grader's entry point into a student's module. Students never call this.
 ///
-/// The grader compiles the student's sources with a generated `@main` that calls
-/// `ExerciseHarness.main(TheirType.self)`, then runs the program once per task:
+/// Route-neutral: a route's ``ExerciseCatalogue`` says which tasks there are and which function answers each. The
+/// grader compiles the student's sources with a generated `@main` that calls
+/// `ExerciseHarness.main(TheRoutesCatalogue.self) { TheirType() }`, then runs the program once per task:
 ///
 /// 1. Before any student code runs, the harness moves the result channel (inherited file descriptor
 ///    ``resultDescriptor``, a pipe only the grader reads) to a private descriptor and closes descriptor 3.
@@ -33,25 +34,29 @@ public enum ExerciseHarness {
     /// Exit status when the result channel is missing or cannot be written.
     public static let noChannelStatus: Int32 = 74
 
-    /// Answers one request on standard input with `type`'s functions; see the type's documentation.
-    public static func main(_ type: any LeakyPipelineExercises.Type) -> Never {
+    /// Answers one request on standard input with the solution `makeSolution` creates, through `catalogue`; see
+    /// the type's documentation.
+    public static func main<Catalogue: ExerciseCatalogue>(
+        _ catalogue: Catalogue.Type, solution makeSolution: () -> Catalogue.Solution
+    ) -> Never {
         let channel = fcntl(resultDescriptor, F_DUPFD_CLOEXEC, 100)
         guard channel >= 0 else { fail("belay harness: no result channel on descriptor 3", status: noChannelStatus) }
         close(resultDescriptor)
 
         let requestData = FileHandle.standardInput.readDataToEndOfFile()
-        let request: HarnessRequest
+        let request: HarnessRequest<Catalogue>
         do {
-            request = try HarnessCoding.decoder().decode(HarnessRequest.self, from: requestData)
+            request = try HarnessCoding.decoder().decode(HarnessRequest<Catalogue>.self, from: requestData)
         } catch {
             fail("belay harness: unreadable request: \(error)", status: badRequestStatus)
         }
 
         let start = DispatchTime.now().uptimeNanoseconds
-        let output = answer(request.input, with: type.init())
+        let output = Catalogue.answer(request.input, with: makeSolution())
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 
-        let response = HarnessResponse(nonce: request.nonce, task: request.input.task, output: output, seconds: seconds)
+        let response = HarnessResponse<Catalogue>(
+            nonce: request.nonce, task: Catalogue.task(of: request.input), output: output, seconds: seconds)
         let data: Data
         do {
             data = try HarnessCoding.encoder().encode(response)
@@ -63,32 +68,6 @@ public enum ExerciseHarness {
         }
         close(channel)
         exit(0)
-    }
-
-    /// Calls the function `input` is for.
-    ///
-    /// - Complexity: that of the student's function (times the number of items for per-item tasks).
-    public static func answer(_ input: TaskInput, with solution: some LeakyPipelineExercises) -> TaskOutput {
-        switch input {
-        case .features(let sequences):
-            .features(sequences.map { solution.features(of: $0) })
-        case .cleanLocation(let texts):
-            .cleanLocation(texts.map { solution.cleanLocation($0) })
-        case .encodeLabels(let labels):
-            .encodeLabels(solution.encodeLabels(labels))
-        case .cosineSimilarity(let embeddings):
-            .cosineSimilarity(FloatRows(solution.cosineSimilarity(embeddings.rows)))
-        case .clusters(let similarity, let threshold):
-            .clusters(solution.clusters(similarity: similarity.rows, threshold: threshold))
-        case .clusteredSplit(let clusters, let testFraction, let seed):
-            .clusteredSplit(solution.clusteredSplit(clusters: clusters, testFraction: testFraction, seed: seed))
-        case .randomSplit(let count, let testFraction, let seed):
-            .randomSplit(solution.randomSplit(count: count, testFraction: testFraction, seed: seed))
-        case .accuracy(let truth, let predicted):
-            .accuracy(solution.accuracy(truth: truth, predicted: predicted))
-        case .reflection:
-            .reflection(solution.reflection)
-        }
     }
 
     private static func writeAll(_ data: Data, to fd: Int32) -> Bool {

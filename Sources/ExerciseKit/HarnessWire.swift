@@ -1,71 +1,5 @@
 import Foundation
 
-/// The tasks of Route 019 a student's module answers, one per function of ``LeakyPipelineExercises``.
-public enum ExerciseTask: String, Codable, CaseIterable, Sendable {
-    case features, cleanLocation, encodeLabels, cosineSimilarity, clusters, clusteredSplit, randomSplit, accuracy,
-        reflection
-}
-
-/// The inputs of one task: what the grader passes to the student's function (never an expected answer).
-///
-/// Per-item tasks (`features`, `cleanLocation`) carry every item; the harness calls the function once per item.
-public enum TaskInput: Codable, Sendable, Hashable {
-    case features(sequences: [String])
-    case cleanLocation(texts: [String])
-    case encodeLabels(labels: [String])
-    case cosineSimilarity(embeddings: FloatRows)
-    case clusters(similarity: FloatRows, threshold: Float)
-    case clusteredSplit(clusters: [Int], testFraction: Double, seed: UInt64)
-    case randomSplit(count: Int, testFraction: Double, seed: UInt64)
-    case accuracy(truth: [Int], predicted: [Int])
-    case reflection
-
-    /// The task these inputs are for.
-    public var task: ExerciseTask {
-        switch self {
-        case .features: .features
-        case .cleanLocation: .cleanLocation
-        case .encodeLabels: .encodeLabels
-        case .cosineSimilarity: .cosineSimilarity
-        case .clusters: .clusters
-        case .clusteredSplit: .clusteredSplit
-        case .randomSplit: .randomSplit
-        case .accuracy: .accuracy
-        case .reflection: .reflection
-        }
-    }
-}
-
-/// What the student's function returned for one task, as returned (no checking, no rounding).
-public enum TaskOutput: Codable, Sendable, Hashable {
-    /// One feature vector per input sequence.
-    case features([[Int]])
-    /// One cleaned label (or `nil`) per input text.
-    case cleanLocation([String?])
-    case encodeLabels([String: Int])
-    case cosineSimilarity(FloatRows)
-    case clusters([Int])
-    case clusteredSplit([Bool])
-    case randomSplit([Bool])
-    case accuracy(Double)
-    case reflection(Reflection)
-
-    /// The task this output answers.
-    public var task: ExerciseTask {
-        switch self {
-        case .features: .features
-        case .cleanLocation: .cleanLocation
-        case .encodeLabels: .encodeLabels
-        case .cosineSimilarity: .cosineSimilarity
-        case .clusters: .clusters
-        case .clusteredSplit: .clusteredSplit
-        case .randomSplit: .randomSplit
-        case .accuracy: .accuracy
-        case .reflection: .reflection
-        }
-    }
-}
-
 /// A possibly ragged `[[Float]]`, encoded compactly: row lengths plus the values' little-endian bytes in base64.
 ///
 /// Keeps every bit (NaN payloads, -0.0) and is ~3x smaller and far faster to decode than JSON numbers.
@@ -146,32 +80,32 @@ public struct FloatRows: Codable, Sendable, Hashable {
 }
 
 /// What the grader sends the harness on standard input: one task's inputs and a per-run nonce.
-public struct HarnessRequest: Codable, Sendable, Hashable {
+public struct HarnessRequest<Catalogue: ExerciseCatalogue>: Codable, Sendable, Hashable {
     /// Random per run; the harness copies it into its response so the grader can reject stray data.
     public var nonce: String
     /// The task's inputs.
-    public var input: TaskInput
+    public var input: Catalogue.Input
 
     /// Creates a request.
-    public init(nonce: String, input: TaskInput) {
+    public init(nonce: String, input: Catalogue.Input) {
         self.nonce = nonce
         self.input = input
     }
 }
 
 /// What the harness writes on the result channel (file descriptor ``ExerciseHarness/resultDescriptor``).
-public struct HarnessResponse: Codable, Sendable, Hashable {
+public struct HarnessResponse<Catalogue: ExerciseCatalogue>: Codable, Sendable, Hashable {
     /// The request's nonce, echoed.
     public var nonce: String
     /// The task answered.
-    public var task: ExerciseTask
+    public var task: Catalogue.Task
     /// The student's answer.
-    public var output: TaskOutput
+    public var output: Catalogue.Output
     /// Seconds spent inside the student's code (creating the type and calling the function).
     public var seconds: Double
 
     /// Creates a response.
-    public init(nonce: String, task: ExerciseTask, output: TaskOutput, seconds: Double) {
+    public init(nonce: String, task: Catalogue.Task, output: Catalogue.Output, seconds: Double) {
         self.nonce = nonce
         self.task = task
         self.output = output
@@ -179,33 +113,36 @@ public struct HarnessResponse: Codable, Sendable, Hashable {
     }
 }
 
-extension HarnessResponse {
-    /// Why a reply on the result channel was refused.
-    public enum ReadError: Error, Sendable, Hashable, CustomStringConvertible {
-        /// The reply is larger than the grader reads.
-        case tooLarge(bytes: Int, limit: Int)
-        /// The reply does not carry this run's nonce (or has none): stray or forged data.
-        case notThisRun
-        /// The reply answers another task than the one asked.
-        case wrongTask(ExerciseTask)
-        /// The reply carries this run's nonce but its answer cannot be read (malformed JSON, sizes that do not add
-        /// up); `reason` says what.
-        case unreadable(reason: String)
+/// Why a reply on the result channel was refused.
+public enum HarnessReadError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The reply is larger than the grader reads.
+    case tooLarge(bytes: Int, limit: Int)
+    /// The reply does not carry this run's nonce (or has none): stray or forged data.
+    case notThisRun
+    /// The reply answers another task (named) than the one asked.
+    case wrongTask(String)
+    /// The reply carries this run's nonce but its answer cannot be read (malformed JSON, sizes that do not add
+    /// up); `reason` says what.
+    case unreadable(reason: String)
 
-        public var description: String {
-            switch self {
-            case .tooLarge(let bytes, let limit): "the answer is \(bytes) bytes, more than the \(limit) the grader reads"
-            case .notThisRun: "it was not this run's answer"
-            case .wrongTask(let task): "it answers `\(task.rawValue)` instead"
-            case .unreadable(let reason): "it is malformed: \(reason)"
-            }
+    public var description: String {
+        switch self {
+        case .tooLarge(let bytes, let limit): "the answer is \(bytes) bytes, more than the \(limit) the grader reads"
+        case .notThisRun: "it was not this run's answer"
+        case .wrongTask(let task): "it answers `\(task)` instead"
+        case .unreadable(let reason): "it is malformed: \(reason)"
         }
     }
+}
+
+extension HarnessResponse {
+    /// Why a reply on the result channel was refused.
+    public typealias ReadError = HarnessReadError
 
     /// Only the fields that identify a reply; everything else is left undecoded.
     private struct Envelope: Decodable {
         var nonce: String
-        var task: ExerciseTask
+        var task: Catalogue.Task
     }
 
     /// Reads a reply of untrusted code: checks its size, then its nonce and task, and only then decodes the
@@ -214,14 +151,14 @@ extension HarnessResponse {
     /// - Throws: ``ReadError``; never traps on hostile input.
     /// - Complexity: O(*n*) in the size of `data`.
     public static func read(
-        _ data: Data, nonce: String, task: ExerciseTask, maxBytes: Int
+        _ data: Data, nonce: String, task: Catalogue.Task, maxBytes: Int
     ) throws(ReadError) -> HarnessResponse {
         guard data.count <= maxBytes else { throw .tooLarge(bytes: data.count, limit: maxBytes) }
         let decoder = HarnessCoding.decoder()
         guard let envelope = try? decoder.decode(Envelope.self, from: data), envelope.nonce == nonce else {
             throw .notThisRun
         }
-        guard envelope.task == task else { throw .wrongTask(envelope.task) }
+        guard envelope.task == task else { throw .wrongTask(envelope.task.rawValue) }
         let response: HarnessResponse
         do {
             response = try decoder.decode(HarnessResponse.self, from: data)
@@ -230,7 +167,8 @@ extension HarnessResponse {
         } catch {
             throw .unreadable(reason: "\(error)")
         }
-        guard response.output.task == task else { throw .wrongTask(response.output.task) }
+        let answered = Catalogue.task(of: response.output)
+        guard answered == task else { throw .wrongTask(answered.rawValue) }
         return response
     }
 

@@ -70,11 +70,11 @@ public enum SwiftProbeInputs {
 /// same artefacts a notebook writes (features, labels, encoding, clusters, splits, figures, reflection) computed on
 /// the reference data, plus answers to crafted edge cases. Only inputs ever reach the student's code.
 public struct Route019SwiftGrading: SwiftModuleGrading {
-    let runner: SwiftSubmissionRunner
+    let runner: SwiftSubmissionRunner<LeakyPipelineCatalogue>
 
     /// A grader sharing one module builder (ExerciseKit is compiled once per toolchain and cached).
     public init() throws {
-        runner = SwiftSubmissionRunner(builder: try SwiftModuleBuilder())
+        runner = SwiftSubmissionRunner(LeakyPipelineCatalogue.self, builder: try SwiftModuleBuilder())
     }
 
     public func submission(packageAt directory: URL, name: String, reference: Route019Reference) async throws
@@ -112,7 +112,7 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
             return submission
         }
 
-        func failure(_ function: String, _ outcome: TaskOutcome) -> Problem {
+        func failure(_ function: String, _ outcome: TaskOutcome<TaskOutput>) -> Problem {
             if case .failed(let f) = outcome {
                 return Problem(location: "`\(function)`", message: f.message)
             }

@@ -133,8 +133,8 @@ enum Hostile {
 
 /// One built hostile package, shared by the tests below (a module build is the slow part).
 private struct Built: Sendable {
-    var session: SwiftModuleSession
-    var run: SwiftSubmissionRun
+    var session: SwiftModuleSession<LeakyPipelineCatalogue>
+    var run: SwiftSubmissionRun<LeakyPipelineCatalogue>
     /// What the markers folder held right after the build.
     var markersAfterBuild: [String]
 }
@@ -162,7 +162,7 @@ private actor Fixtures {
         try Hostile.write(to: package, markers: markers.url, solution: solution, internalLinks: internalLinks)
         var policy = SandboxPolicy.studentRun
         policy.wallSeconds = 120  // 16 concurrent runs on a loaded 2-core machine
-        let session = try await SwiftSubmissionRunner(builder: builder, runPolicy: policy).open(package: package)
+        let session = try await SwiftSubmissionRunner(LeakyPipelineCatalogue.self, builder: builder, runPolicy: policy).open(package: package)
         let left = (try? FileManager.default.contentsOfDirectory(atPath: markers.path)) ?? []
         return Built(session: session, run: await session.run, markersAfterBuild: left.sorted())
     }
@@ -240,7 +240,7 @@ struct CompileTimeCodeTests {
         let built = try await Fixtures.shared.hostileToolbox()
         let session = built.session
         let count = 16
-        let answers = try await withThrowingTaskGroup(of: (Int, TaskOutcome).self) { group in
+        let answers = try await withThrowingTaskGroup(of: (Int, TaskOutcome<TaskOutput>).self) { group in
             for i in 0..<count {
                 group.addTask {
                     // i of 16 predictions right: accuracy i/16, distinct for every caller.
@@ -248,7 +248,7 @@ struct CompileTimeCodeTests {
                     return (i, try await session.answer(.accuracy(truth: Array(repeating: 0, count: count), predicted: predicted)))
                 }
             }
-            var answers: [Int: TaskOutcome] = [:]
+            var answers: [Int: TaskOutcome<TaskOutput>] = [:]
             for try await (i, outcome) in group { answers[i] = outcome }
             return answers
         }

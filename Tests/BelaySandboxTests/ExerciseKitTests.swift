@@ -47,11 +47,11 @@ struct ExerciseKitTests {
     }
 
     @Test func requestsAndResponsesRoundTrip() throws {
-        let request = HarnessRequest(nonce: "n", input: .clusters(similarity: FloatRows([[1, 0.5], [0.5, 1]]), threshold: 0.8))
+        let request = HarnessRequest<LeakyPipelineCatalogue>(nonce: "n", input: .clusters(similarity: FloatRows([[1, 0.5], [0.5, 1]]), threshold: 0.8))
         let data = try HarnessCoding.encoder().encode(request)
-        #expect(try HarnessCoding.decoder().decode(HarnessRequest.self, from: data) == request)
-        let response = HarnessResponse(nonce: "n", task: .accuracy, output: .accuracy(.nan), seconds: 0)
-        let back = try HarnessCoding.decoder().decode(HarnessResponse.self, from: HarnessCoding.encoder().encode(response))
+        #expect(try HarnessCoding.decoder().decode(HarnessRequest<LeakyPipelineCatalogue>.self, from: data) == request)
+        let response = HarnessResponse<LeakyPipelineCatalogue>(nonce: "n", task: .accuracy, output: .accuracy(.nan), seconds: 0)
+        let back = try HarnessCoding.decoder().decode(HarnessResponse<LeakyPipelineCatalogue>.self, from: HarnessCoding.encoder().encode(response))
         guard case .accuracy(let value) = back.output else {
             Issue.record("wrong case")
             return

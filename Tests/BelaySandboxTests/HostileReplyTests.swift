@@ -17,7 +17,7 @@ struct HostileReplyTests {
     }
 
     static func failure(_ reply: Data, nonce: String = "real", task: ExerciseTask = .cosineSimilarity) -> TaskFailure? {
-        let outcome = SwiftSubmissionRunner.outcome(
+        let outcome = SwiftSubmissionRunner<LeakyPipelineCatalogue>.outcome(
             task: task, result: exited, data: reply, nonce: nonce, policy: .studentRun)
         if case .failed(let failure) = outcome { return failure }
         return nil
@@ -52,17 +52,17 @@ struct HostileReplyTests {
     }
 
     @Test func wellFormedReplyIsStillAccepted() throws {
-        let response = HarnessResponse(
+        let response = HarnessResponse<LeakyPipelineCatalogue>(
             nonce: "real", task: .cosineSimilarity, output: .cosineSimilarity(FloatRows([[1, 0.5], [0.5, 1]])),
             seconds: 0.25)
         let data = try HarnessCoding.encoder().encode(response)
-        let outcome = SwiftSubmissionRunner.outcome(
+        let outcome = SwiftSubmissionRunner<LeakyPipelineCatalogue>.outcome(
             task: .cosineSimilarity, result: Self.exited, data: data, nonce: "real", policy: .studentRun)
         #expect(outcome == .answered(.cosineSimilarity(FloatRows([[1, 0.5], [0.5, 1]])), seconds: 0.25))
         // The same reply for another task, or too large, is refused.
         #expect(Self.failure(data, task: .clusters)?.message.contains("instead") == true)
-        #expect(throws: HarnessResponse.ReadError.tooLarge(bytes: data.count, limit: 10)) {
-            try HarnessResponse.read(data, nonce: "real", task: .cosineSimilarity, maxBytes: 10)
+        #expect(throws: HarnessReadError.tooLarge(bytes: data.count, limit: 10)) {
+            try HarnessResponse<LeakyPipelineCatalogue>.read(data, nonce: "real", task: .cosineSimilarity, maxBytes: 10)
         }
     }
 

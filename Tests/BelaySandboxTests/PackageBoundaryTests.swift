@@ -43,7 +43,7 @@ private func link(_ relative: String, to destination: String, in root: URL) thro
     }
 
     private func refusal(_ package: URL) -> PackageProblem? {
-        if case .failure(let problem) = StudentSources.locate(in: package) { return problem }
+        if case .failure(let problem) = StudentSources.locate(in: package, track: SwiftTrack(LeakyPipelineCatalogue.self)) { return problem }
         return nil
     }
 
@@ -60,7 +60,7 @@ private func link(_ relative: String, to destination: String, in root: URL) thro
 
         // Through the runner: a refusal, never a build of the victim's code, never a thrown error.
         let builder = try #require(sharedBuilder)
-        let run = try await SwiftSubmissionRunner(builder: builder).run(
+        let run = try await SwiftSubmissionRunner(LeakyPipelineCatalogue.self, builder: builder).run(
             package: root.file("attacker"), inputs: [.accuracy(truth: [1], predicted: [1])])
         #expect(run.packageProblem == problem)
         #expect(run.compileError == problem.description)
@@ -110,7 +110,7 @@ private func link(_ relative: String, to destination: String, in root: URL) thro
         try link("attacker/Sources/Mine/notes.txt", to: "/etc/hostname", in: root.url)
         try link("attacker/Sources/Mine/Gone.swift", to: "nowhere/Gone.swift", in: root.url)  // broken: nothing read
         try link("attacker/Sources/Mine/Loop", to: ".", in: root.url)  // inside, walked once
-        guard case .success(let sources) = StudentSources.locate(in: root.file("attacker")) else {
+        guard case .success(let sources) = StudentSources.locate(in: root.file("attacker"), track: SwiftTrack(LeakyPipelineCatalogue.self)) else {
             Issue.record("refused: \(String(describing: refusal(root.file("attacker"))))")
             return
         }
@@ -128,7 +128,7 @@ private func link(_ relative: String, to destination: String, in root: URL) thro
         try link("attacker/src/Mine/Helpers.swift", to: "../../shared/Helpers.swift", in: root.url)
         try link("attacker/src/Mine/Again.swift", to: "Solution.swift", in: root.url)  // the same file: compiled once
         try link("attacker/Reflection.md", to: "docs/reflection.md", in: root.url)
-        guard case .success(let sources) = StudentSources.locate(in: package) else {
+        guard case .success(let sources) = StudentSources.locate(in: package, track: SwiftTrack(LeakyPipelineCatalogue.self)) else {
             Issue.record("refused: \(String(describing: refusal(package)))")
             return
         }

@@ -27,7 +27,7 @@ struct RouteSizedSubmissionTests {
     /// (10 s a task). How long that takes is measured by `belay bench`, not asserted here.
     @Test func routeSizedSubmissionIsAnsweredWithinTheLimits() async throws {
         let builder = try #require(sharedBuilder)
-        let runner = SwiftSubmissionRunner(builder: builder)
+        let runner = SwiftSubmissionRunner(LeakyPipelineCatalogue.self, builder: builder)
         let package = repositoryRoot.appendingPathComponent("solutions/019-leaky-pipeline/swift")
         let inputs = routeSizedInputs()
         let run = try await runner.run(package: package, inputs: inputs)

@@ -67,10 +67,11 @@ func writeModule(_ bodies: [ExerciseTask: String] = [:], extra: String = "", ref
 }
 
 func runModule(_ package: URL, inputs: [TaskInput] = sampleInputs, policy: SandboxPolicy = .studentRun) async throws
-    -> SwiftSubmissionRun
+    -> SwiftSubmissionRun<LeakyPipelineCatalogue>
 {
     let builder = try #require(sharedBuilder)
-    return try await SwiftSubmissionRunner(builder: builder, runPolicy: policy).run(package: package, inputs: inputs)
+    return try await SwiftSubmissionRunner(LeakyPipelineCatalogue.self, builder: builder, runPolicy: policy).run(
+        package: package, inputs: inputs)
 }
 
 @Suite(.serialized, .timeLimit(.minutes(15)))
@@ -101,7 +102,7 @@ struct SwiftModuleBuilderTests {
             extension Other: ExerciseKit.LeakyPipelineExercises where T: Equatable {
             struct NotMine: Equatable {
             """
-        #expect(StudentSources.conformingTypes(in: text) == ["Mine", "Other"])
+        #expect(StudentSources.conformingTypes(in: text, to: "LeakyPipelineExercises") == ["Mine", "Other"])
     }
 
     @Test func solutionAnswersCorrectly() async throws {
@@ -263,7 +264,7 @@ struct SwiftModuleBuilderTests {
         let result = SandboxResult(
             termination: .exited(0), stdout: Data(), stderr: Data(), wallSeconds: 0, cpuSeconds: 0, appliedLimits: [],
             unappliedLimits: [])
-        let outcome = SwiftSubmissionRunner.outcome(
+        let outcome = SwiftSubmissionRunner<LeakyPipelineCatalogue>.outcome(
             task: .accuracy, result: result, data: forged, nonce: "real", policy: .studentRun)
         if case .failed(let failure) = outcome { #expect(failure.kind == .malformedResult) } else {
             Issue.record("forged answer accepted")
