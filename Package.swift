@@ -21,6 +21,8 @@ let package = Package(
     products: [
         .executable(name: "belay", targets: ["belay"]),
         .library(name: "ExerciseKit", targets: ["ExerciseKit"]),
+        // Route 020's exercise protocol for students' Swift packages (ExerciseKit re-exported).
+        .library(name: "GoodModelsKit", targets: ["GoodModelsKit"]),
         // Process 1 of each sandboxed run's PID namespace; `belay` finds it beside its own executable.
         .executable(name: "belay-sandbox-init", targets: ["BelaySandboxInit"]),
         // The parsers the fuzz targets in Fuzz/ (a nested package) call; not a supported API.
@@ -78,9 +80,13 @@ let package = Package(
             swiftSettings: settings),
         .target(
             name: "Route020",
-            dependencies: ["BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayRoute", "BelayChecksum"],
+            dependencies: [
+                "BelayFormats", "BelayLab", "BelayData", "BelayGrading", "BelayRoute", "BelayChecksum", "BelaySandbox",
+                "ExerciseKit", "GoodModelsKit",
+            ],
             resources: [.copy("Resources/020-good-models-from-bad-labels")],
             swiftSettings: settings),
+        .target(name: "GoodModelsKit", dependencies: ["ExerciseKit"], path: "Sources/Route020Kit", swiftSettings: settings),
         .target(name: "ExerciseKit", swiftSettings: settings),
         .executableTarget(name: "BelaySandboxInit"),
         .executableTarget(
@@ -110,7 +116,7 @@ let package = Package(
         .testTarget(name: "BelaySandboxTests", dependencies: ["BelaySandbox", "BelaySandboxInit", "ExerciseKit", "BelayTestSupport"],
                     swiftSettings: settings),
         .testTarget(name: "Route019Tests", dependencies: ["Route019", "BelayRoute", "BelayBatch", "BelayTestSupport"], swiftSettings: settings),
-        .testTarget(name: "Route020Tests", dependencies: ["Route020", "BelayRoute", "BelayTestSupport"], swiftSettings: settings),
+        .testTarget(name: "Route020Tests", dependencies: ["Route020", "BelayRoute", "BelayTestSupport", "BelaySandbox", "GoodModelsKit"], swiftSettings: settings),
         .testTarget(name: "BelayCLITests", dependencies: ["belay", "BelayTestSupport"], swiftSettings: settings),
     ]
 )

@@ -31,6 +31,12 @@ public protocol Route: Sendable {
     /// Recognize the contract's own file names, so that no other route's submission is taken for yours.
     func recognizes(fileNames: Set<String>) -> Bool
 
+    /// Whether the unpacked submission in `directory`, whose file names are `fileNames`, is this route's. By default
+    /// its file names decide (``recognizes(fileNames:)``); a route whose submissions share their file names with
+    /// another route's (every Swift package has a `Package.swift`) looks inside, e.g. for the type conforming to
+    /// its exercise protocol.
+    func recognizes(submissionAt directory: URL, fileNames: Set<String>) -> Bool
+
     /// The rubric Belay ships for this route (a resource of the route's module, found with
     /// ``BelayData/ResourceLocator``). Throws when it is missing from the build.
     func defaultRubricURL() throws -> URL
@@ -73,6 +79,11 @@ extension Route {
 
     /// Recognizes nothing: the route is chosen only by `--route`, a rubric, or as the default.
     public func recognizes(fileNames: Set<String>) -> Bool { false }
+
+    /// The file names decide: ``recognizes(fileNames:)``.
+    public func recognizes(submissionAt directory: URL, fileNames: Set<String>) -> Bool {
+        recognizes(fileNames: fileNames)
+    }
 
     /// The dataset's summary.
     public func describe(_ dataset: CourseDataset, parameters: RouteParameters) throws -> String { dataset.summary }

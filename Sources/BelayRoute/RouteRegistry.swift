@@ -36,7 +36,7 @@ public struct RouteRegistry: Sendable {
 
     /// The route to use: `id` (from `--route`) when given; else the route the rubric at `rubric` names in its
     /// `route:` key; else the only route; else the one route that recognizes the `submissions` (unpacked folders,
-    /// ``Route/recognizes(fileNames:)``); else the first registered route, the default. When both `id` and a
+    /// ``Route/recognizes(submissionAt:fileNames:)``); else the first registered route, the default. When both `id` and a
     /// rubric are given they must agree; submissions that several routes recognize need `--route`.
     /// - Throws: ``RouteLookupError``, or ``RubricError`` when the rubric cannot be read.
     public func resolve(id: String?, rubric: URL?, submissions: [URL] = []) throws -> any Route {
@@ -57,8 +57,10 @@ public struct RouteRegistry: Sendable {
             return route
         }
         guard routes.count > 1 else { return routes[0] }
-        let fileNames = submissions.map { SubmissionFiles.names(in: $0) }
-        let recognizing = routes.filter { route in fileNames.contains { route.recognizes(fileNames: $0) } }
+        let looked = submissions.map { ($0, SubmissionFiles.names(in: $0)) }
+        let recognizing = routes.filter { route in
+            looked.contains { route.recognizes(submissionAt: $0.0, fileNames: $0.1) }
+        }
         if recognizing.count > 1 {
             throw RouteLookupError(
                 message: "the submissions look like more than one route's (\(recognizing.map(\.id).joined(separator: ", "))); choose one with --route")

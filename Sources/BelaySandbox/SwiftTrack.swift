@@ -1,4 +1,5 @@
 import ExerciseKit
+public import Foundation
 
 /// One Swift module Belay compiles for student packages: ExerciseKit itself, or a route's own kit (its exercise
 /// protocol and catalogue), from sources embedded in the grader.
@@ -89,4 +90,29 @@ public struct SwiftTrack: Sendable, Hashable {
 
     /// Every module a student's code may import: ExerciseKit, then the route's.
     var moduleNames: [String] { ["ExerciseKit"] + modules.map(\.name) }
+}
+
+extension SwiftTrack {
+    /// The root of the Swift package in `directory`: `directory` itself when it holds `Package.swift`, else its one
+    /// folder that does (a zip's wrapping folder); `nil` when there is none.
+    public static func packageRoot(in directory: URL) -> URL? {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) { return directory }
+        let folders = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { !$0.hasPrefix(".") && $0 != "__MACOSX" }
+            .map { directory.appendingPathComponent($0) }
+            .filter { fm.fileExists(atPath: $0.appendingPathComponent("Package.swift").path) }
+        return folders.count == 1 ? folders[0] : nil
+    }
+
+    /// Whether the Swift package in `directory` declares a type conforming to this track's exercise protocol (one
+    /// or several): how a route recognizes its Swift submissions. Reads the package as the builder does (links
+    /// leading outside it are not followed); never compiles.
+    public func isDeclared(inPackageAt directory: URL) -> Bool {
+        guard let root = Self.packageRoot(in: directory) else { return false }
+        switch StudentSources.locate(in: root, track: self) {
+        case .success: return true
+        case .failure(let problem): return problem.message.hasPrefix("has several types conforming")
+        }
+    }
 }

@@ -1,3 +1,7 @@
+public import Foundation
+import BelaySandbox
+import ExerciseKit
+
 /// The Swift route's entry point: how `belay` obtains a grader for Swift packages.
 public enum SwiftRoute {
     /// The Swift-module grader, or the reason this machine cannot grade Swift packages (no toolchain found).
@@ -7,5 +11,14 @@ public enum SwiftRoute {
         } catch {
             return .failure(error)
         }
+    }
+}
+
+extension LeakyPipelineRoute {
+    /// A Swift package is this route's when it declares a type conforming to `LeakyPipelineExercises`; other
+    /// submissions are recognized by their file names (``recognizes(fileNames:)``).
+    public func recognizes(submissionAt directory: URL, fileNames: Set<String>) -> Bool {
+        guard fileNames.contains("package.swift") else { return recognizes(fileNames: fileNames) }
+        return SwiftTrack(LeakyPipelineCatalogue.self).isDeclared(inPackageAt: directory)
     }
 }

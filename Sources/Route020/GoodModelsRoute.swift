@@ -85,6 +85,9 @@ struct GoodModelsReference: RouteReference {
 extension Route020Grader {
     /// The protocol's grading entry: the pipeline hands over the submission's hash, which the report records.
     public func grade(submissionAt directory: URL, name: String, sha256: String) async -> GradeReport {
+        if Route020SwiftTrack.isSwiftPackage(directory) {  // the Swift track (Route020SwiftTrack.swift)
+            return await gradeSwiftPackage(at: directory, name: name, sha256: sha256)
+        }
         var submission = Route020Submission.load(directory: directory, name: name)
         submission.sha256 = sha256  // the pipeline's one hash (SubmissionHash), as every route records it
         return await grade(submission)
