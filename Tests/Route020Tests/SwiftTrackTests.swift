@@ -138,8 +138,29 @@ struct Route020SwiftTrackTests {
             var g = SeededGenerator(seed: seed); return classes.indices.map { i in \
             isTest[i] || g.nextUnitDouble() >= rate ? classes[i] : g.nextIndex(below: classCount) }
             """]),
+        // The split: the first proteins of one class, not a random split.
+        ("split.random", ["func split(": """
+            let order = classes.indices.sorted { (classes[$0], $0) < (classes[$1], $1) }; \
+            let test = Set(order.prefix(Int((testFraction * Double(classes.count)).rounded()))); \
+            return classes.indices.map { test.contains($0) }
+            """]),
+        // Labels flipped at rate 0 too.
+        ("labels.clean_at_zero", ["func noisyLabels(": """
+            classes.indices.map { i in isTest[i] || i % 10 != 0 ? classes[i] : (classes[i] + 1) % classCount }
+            """]),
+        // Every flip to the next class: the flips do not spread over the other classes.
+        ("labels.flips_uniform", ["func noisyLabels(": """
+            var g = SeededGenerator(seed: seed); var training = classes.indices.filter { !isTest[$0] }; \
+            g.shuffle(&training); var noisy = classes; \
+            for i in training.prefix(Int((rate * Double(training.count)).rounded())) { noisy[i] = (classes[i] + 1) % classCount }; \
+            return noisy
+            """]),
         // The accuracy: always 1.
         ("curve.readable", ["func accuracy(": "1"]),
+        // The accuracy: right on small cases, inflated on the curve's (the points lie above any classifier's).
+        ("curve.rerun", ["func accuracy(": """
+            truth.count < 10 ? Double(zip(truth, predicted).filter { $0 == $1 }.count) / Double(truth.count) : 0.99
+            """]),
     ] as [(String, [String: String])])
     func brokenModuleFailsItsCheck(check: String, overrides: [String: String]) async throws {
         let package = try brokenPackage(overrides)
