@@ -10,6 +10,6 @@ public func fuzzHarnessReply(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CI
     guard let first = data.first else { return 0 }
     let tasks = ExerciseTask.allCases
     let task = tasks[Int(first) % tasks.count]
-    _ = try? HarnessResponse.read(data.dropFirst(), nonce: "real", task: task, maxBytes: 1 << 20)
+    _ = try? HarnessResponse<LeakyPipelineCatalogue>.read(data.dropFirst(), nonce: "real", task: task, maxBytes: 1 << 20)
     return 0
 }
