@@ -274,87 +274,14 @@ extension Route019Submission {
 
     // MARK: - Reflection
 
-    /// Splits Markdown into answers under headings `## Q1` … `## Q4` (any heading level; "Q1", "Q 1",
-    /// "Question 1" all count). An answer runs to the next heading of the same or a higher level.
+    /// Answers under headings `## Q1` … `## Q4` (``MarkdownAnswers``: any heading level or a bold line; "Q1",
+    /// "Q 1", "Question 1" all count; template comments removed).
     public static func reflectionAnswers(markdown: String) -> [Int: String] {
-        let markdown = strippingComments(markdown)
-        var answers: [Int: String] = [:]
-        var current: Int?
-        var currentLevel = 0
-        var buffer: [String] = []
-        func flush() {
-            if let q = current, answers[q] == nil {
-                answers[q] = buffer.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            buffer = []
-        }
-        for rawLine in markdown.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            let line = String(rawLine)
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("#") {
-                let level = trimmed.prefix { $0 == "#" }.count
-                let title = trimmed.dropFirst(level).trimmingCharacters(in: .whitespaces)
-                if let q = questionNumber(title) {
-                    flush()
-                    current = q
-                    currentLevel = level
-                    continue
-                }
-                if current != nil, level <= currentLevel {
-                    flush()
-                    current = nil
-                    continue
-                }
-            }
-            if current != nil { buffer.append(line) }
-        }
-        flush()
-        return answers
+        MarkdownAnswers.answers(markdown: markdown, questions: 1...4)
     }
 
-    /// The text without HTML comments: a template's prompts (`<!-- What is data leakage? -->`) are not answers.
-    /// An unclosed comment runs to the end of the text.
-    ///
-    /// - Complexity: O(*n*) in the length of `text`: one pass over its UTF-8 bytes (the delimiters are ASCII,
-    ///   which never occurs inside a multi-byte character). Removing comments one at a time with Foundation's
-    ///   `range(of:)` was quadratic: 2 MiB of `<!---->` took minutes, a 64 MiB one would take days.
-    public static func strippingComments(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        let open = Array("<!--".utf8), close = Array("-->".utf8)
-        func matches(_ pattern: [UInt8], at offset: Int) -> Bool {
-            offset + pattern.count <= bytes.count && bytes[offset..<offset + pattern.count].elementsEqual(pattern)
-        }
-        var kept: [UInt8] = []
-        kept.reserveCapacity(bytes.count)
-        var offset = 0
-        while offset < bytes.count {
-            guard matches(open, at: offset) else {
-                kept.append(bytes[offset])
-                offset += 1
-                continue
-            }
-            var end = offset + open.count
-            while end < bytes.count, !matches(close, at: end) { end += 1 }
-            offset = end + close.count
-        }
-        return String(decoding: kept, as: UTF8.self)
-    }
-
-    static func questionNumber(_ title: String) -> Int? {
-        var rest = Substring(title.lowercased())
-        if rest.hasPrefix("question") {
-            rest = rest.dropFirst("question".count)
-        } else if rest.hasPrefix("q") {
-            rest = rest.dropFirst()
-        } else {
-            return nil
-        }
-        rest = rest.drop { $0 == " " || $0 == "." }
-        guard let digit = rest.first, let n = digit.wholeNumberValue, (1...4).contains(n) else { return nil }
-        let after = rest.dropFirst().first
-        if let after, after.isNumber { return nil }
-        return n
-    }
+    /// The text without HTML comments (``MarkdownAnswers/strippingComments(_:)``).
+    public static func strippingComments(_ text: String) -> String { MarkdownAnswers.strippingComments(text) }
 
     // MARK: - Notebook
 

@@ -310,39 +310,9 @@ extension Route020Submission {
         return .present(out)
     }
 
-    /// Answers under Markdown headings that name a question (`## Q1`, `### Q2: …`, `**Q3**`), keyed by number.
+    /// Answers under Markdown headings that name a question (`## Q1`, `### Q2: …`, `**Q3**`), keyed by number
+    /// (``MarkdownAnswers``, as every route reads a reflection: template comments are not answers).
     static func reflectionAnswers(markdown: String) -> [Int: String] {
-        var answers: [Int: String] = [:]
-        var current: Int?
-        var lines: [String] = []
-        func flush() {
-            if let q = current, answers[q] == nil {
-                answers[q] = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            lines = []
-        }
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if let q = questionNumber(line) {
-                flush()
-                current = q
-            } else if current != nil {
-                lines.append(line)
-            }
-        }
-        flush()
-        return answers
-    }
-
-    /// The question a heading line names: `# Q1`, `## Q2 …`, `**Q3.**`; `nil` otherwise.
-    static func questionNumber(_ line: String) -> Int? {
-        var t = Substring(line.trimmingCharacters(in: .whitespaces))
-        guard t.hasPrefix("#") || t.hasPrefix("**") else { return nil }
-        t = t.drop { $0 == "#" || $0 == "*" || $0 == " " }
-        guard t.first == "Q" || t.first == "q" else { return nil }
-        let digits = t.dropFirst().prefix { $0.isNumber }
-        guard let n = Int(digits), (1...9).contains(n) else { return nil }
-        let rest = t.dropFirst(1 + digits.count)
-        if let next = rest.first, next.isLetter || next.isNumber { return nil }
-        return n
+        MarkdownAnswers.answers(markdown: markdown, questions: 1...9)
     }
 }
