@@ -1,3 +1,4 @@
+import BelayFormats
 public import Foundation
 
 /// The file names a submission folder holds, for choosing its route (``Route/recognizes(fileNames:)``).
@@ -23,6 +24,30 @@ public enum SubmissionFiles {
             }
         }
         walk(directory, 0)
+        return names
+    }
+
+    /// The lower-cased names of the files of a submission as handed in: ``names(in:depth:limit:)`` for a folder;
+    /// for a `.zip`, the same names read from the archive's directory (``SafeUnzip/filePaths(_:maxEntries:)``),
+    /// without extracting anything. An unreadable archive has no names (grading it reports why).
+    public static func names(of submission: URL, depth: Int = 3, limit: Int = 2000) -> Set<String> {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: submission.path, isDirectory: &isDirectory) else { return [] }
+        if isDirectory.boolValue { return names(in: submission, depth: depth, limit: limit) }
+        guard SubmissionInput.isArchive(submission) else { return [] }
+        return names(inArchive: submission, depth: depth, limit: limit)
+    }
+
+    /// The lower-cased names of the files in the archive `zip`, as ``names(in:depth:limit:)`` would list them
+    /// once extracted: down to `depth` folders, hidden entries and `__MACOSX` skipped, at most `limit` entries
+    /// looked at. Nothing is extracted.
+    public static func names(inArchive zip: URL, depth: Int = 3, limit: Int = 2000) -> Set<String> {
+        guard let paths = try? SafeUnzip.filePaths(zip, maxEntries: ZipLimits().maxEntries) else { return [] }
+        var names = Set<String>()
+        for components in paths.prefix(limit) where components.count <= depth + 1 {
+            guard !components.contains(where: { $0.hasPrefix(".") }), let last = components.last else { continue }
+            names.insert(last.lowercased())
+        }
         return names
     }
 }
