@@ -7,7 +7,9 @@ import Testing
 /// How `check` and `grade` choose a route without `--route` or a rubric: the route that recognizes the
 /// submissions' files (folders, or zips looked into without extracting), and an error naming the routes when the
 /// submissions belong to more than one.
-@Suite("choosing the route from the submissions")
+@Suite(
+    "choosing the route from the submissions",
+    .enabled(if: Python.isAvailable(), "zips with Python's zipfile (CI requires Python: BELAY_REQUIRE_PYTHON=1)"))
 struct RouteChoiceTests {
     static let solutions = [
         "019-leaky-pipeline": CLITests.root.appendingPathComponent("solutions/019-leaky-pipeline"),
