@@ -33,3 +33,22 @@ public enum ResourceLocator {
         return nil
     }
 }
+
+extension ResourceLocator {
+    /// The rubric a route ships, `<routeID>/rubric.yaml` in the resources of its module `target` (its
+    /// `Resources/<routeID>/rubric.yaml`); `environmentKey` (e.g. `BELAY_RUBRIC`) overrides it with a path.
+    /// - Parameter sourceDirectory: the route module's folder (from `#filePath`), the last resort.
+    /// - Throws: ``DatasetError`` when the build lacks it, saying to pass `--rubric`.
+    public static func shippedRubric(
+        routeID: String, target: String, environmentKey: String, sourceDirectory: URL
+    ) throws -> URL {
+        guard
+            let url = locate(
+                "\(routeID)/rubric.yaml", target: target, environmentKey: environmentKey, sourceDirectory: sourceDirectory)
+        else {
+            throw DatasetError(
+                path: "rubric.yaml", message: "the route's default rubric is missing from Belay's resources; pass --rubric FILE")
+        }
+        return url
+    }
+}

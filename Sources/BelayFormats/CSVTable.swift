@@ -373,3 +373,48 @@ public enum CSVWriter {
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
+
+// MARK: - Columns a contract asks for
+
+extension CSVTable {
+    /// The index of the first of `names` the header has (``columnIndex(_:)``), for a column that goes by several
+    /// names (`protein_id`, `id`, `entry`).
+    public func columnIndex(anyOf names: [String]) -> Int? {
+        for name in names { if let index = columnIndex(name) { return index } }
+        return nil
+    }
+
+    /// The indices of `columns`, each given by the names it may go by, the documented one first.
+    /// - Throws: ``MissingColumn`` for the first column the header lacks, naming its documented name.
+    public func columnIndices(_ columns: [[String]]) throws(MissingColumn) -> [Int] {
+        try columns.map { names throws(MissingColumn) in
+            guard let index = columnIndex(anyOf: names) else {
+                throw MissingColumn(names: Array(names.prefix(1)), header: header)
+            }
+            return index
+        }
+    }
+}
+
+/// A column a file must have and lacks, for a report: "has no column `protein_id` (its header is: `id`, `x`)".
+public struct MissingColumn: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The names the column was looked for by (as the message lists them).
+    public var names: [String]
+    /// The header the file has.
+    public var header: [String]
+
+    /// A missing column known by `names`, in a file with `header`.
+    public init(names: [String], header: [String]) {
+        self.names = names
+        self.header = header
+    }
+
+    /// What is wrong, to follow the file's name.
+    public var description: String {
+        "has no column " + names.map { "`\($0)`" }.joined(separator: " or ")
+            + " (its header is: \(header.map { "`\($0)`" }.joined(separator: ", ")))"
+    }
+
+    /// How to fix it.
+    public static let fix = "Name the columns exactly as the exercise's file table does; order and case do not matter."
+}

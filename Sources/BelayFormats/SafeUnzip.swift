@@ -104,6 +104,32 @@ public enum SafeUnzip {
         }
     }
 
+    /// The path components of `zip`'s file entries, read from its central directory: nothing is extracted or
+    /// decompressed, so it is cheap enough to look inside a whole class of archives. Folders, links and
+    /// `__MACOSX/` metadata are skipped; an entry that ``extract(_:to:maxTotalBytes:maxEntries:)`` would refuse
+    /// (an absolute or `..` path) is skipped too, since extraction will report it.
+    /// - Throws: ``SafeUnzipError`` when the archive cannot be read or has more than `maxEntries` entries.
+    /// - Complexity: O(entries), at most `maxEntries`.
+    public static func filePaths(_ zip: URL, maxEntries: Int = 10_000) throws -> [[String]] {
+        let archive: Archive
+        do { archive = try Archive(url: zip, accessMode: .read) } catch {
+            throw SafeUnzipError(archive: zip.path, message: "not a readable zip archive (\(error))")
+        }
+        var paths: [[String]] = []
+        var count = 0
+        for entry in archive {
+            count += 1
+            guard count <= maxEntries else {
+                throw SafeUnzipError(archive: zip.path, message: "has more than the limit of \(maxEntries) entries")
+            }
+            guard entry.type == .file, let components = try? safeComponents(of: entry.path, archive: zip.path),
+                !components.isEmpty, components.first != "__MACOSX"
+            else { continue }
+            paths.append(components)
+        }
+        return paths
+    }
+
     /// The entry's path components, refusing anything that could leave the destination.
     static func safeComponents(of name: String, archive: String) throws -> [String] {
         if name.hasPrefix("/") || name.hasPrefix("\\") {

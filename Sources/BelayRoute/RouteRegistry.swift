@@ -35,9 +35,13 @@ public struct RouteRegistry: Sendable {
     }
 
     /// The route to use: `id` (from `--route`) when given; else the route the rubric at `rubric` names in its
-    /// `route:` key; else the only route; else the one route that recognizes the `submissions` (unpacked folders,
-    /// ``Route/recognizes(submissionAt:fileNames:)``); else the first registered route, the default. When both `id` and a
-    /// rubric are given they must agree; submissions that several routes recognize need `--route`.
+    /// `route:` key; else the only route; else the one route that recognizes the `submissions` (folders or `.zip`
+    /// archives, looked into without extracting: ``SubmissionFiles/names(of:depth:limit:)``,
+    /// ``Route/recognizes(submissionAt:fileNames:)``, which for a Swift package in a folder also looks for the
+    /// route's exercise protocol); else the first registered route, the default. When both `id` and a
+    /// rubric are given they must agree. Submissions that several routes recognize (a class folder mixing two
+    /// routes' students, or one submission holding both routes' files) are an error naming the routes, a few
+    /// submissions of each, and the `--route` to pass: Belay never guesses between two routes.
     /// - Throws: ``RouteLookupError``, or ``RubricError`` when the rubric cannot be read.
     public func resolve(id: String?, rubric: URL?, submissions: [URL] = []) throws -> any Route {
         let named = try rubric.map { try Rubric.load(contentsOf: $0).route }
@@ -57,15 +61,22 @@ public struct RouteRegistry: Sendable {
             return route
         }
         guard routes.count > 1 else { return routes[0] }
-        let looked = submissions.map { ($0, SubmissionFiles.names(in: $0)) }
-        let recognizing = routes.filter { route in
-            looked.contains { route.recognizes(submissionAt: $0.0, fileNames: $0.1) }
-        }
-        if recognizing.count > 1 {
+        let fileNames = submissions.map { SubmissionFiles.names(of: $0) }
+        let recognized = routes.map { route in
+            (route: route, submissions: submissions.indices.filter { route.recognizes(submissionAt: submissions[$0], fileNames: fileNames[$0]) })
+        }.filter { !$0.submissions.isEmpty }
+        if recognized.count > 1 {
+            func some(_ indices: [Int]) -> String {
+                let names = indices.prefix(3).map { submissions[$0].lastPathComponent }.joined(separator: ", ")
+                return indices.count > 3 ? "\(names) and \(indices.count - 3) more" : names
+            }
+            let seen = recognized.map { "\($0.route.id) (\(some($0.submissions)))" }.joined(separator: "; ")
+            let options = recognized.map { "--route \($0.route.id)" }.joined(separator: " or ")
             throw RouteLookupError(
-                message: "the submissions look like more than one route's (\(recognizing.map(\.id).joined(separator: ", "))); choose one with --route")
+                message: "the submissions look like more than one route's: \(seen). "
+                    + "Choose the route with \(options), or grade each route's submissions from a folder of their own")
         }
-        return recognizing.first ?? routes[0]
+        return recognized.first?.route ?? routes[0]
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
-public import BelayGrading
+public import BelayFormats
+import BelayGrading
 
 /// What every Route 019 check sees: the reference (computed once per batch) and one student's submission.
 ///
@@ -40,31 +41,16 @@ public enum Route019Checks {
 
 extension Route019Checks {
     /// "a, b, c and 4 more".
-    static func listSome(_ items: [String], limit: Int = 5) -> String {
-        if items.count <= limit { return items.joined(separator: ", ") }
-        return items.prefix(limit).joined(separator: ", ") + " and \(items.count - limit) more"
-    }
+    static func listSome(_ items: [String], limit: Int = 5) -> String { ReportText.listSome(items, limit: limit) }
 
     /// "3 rows", "1 row".
-    static func plural(_ n: Int, _ word: String) -> String {
-        "\(n) \(word)\(n == 1 ? "" : "s")"
-    }
+    static func plural(_ n: Int, _ word: String) -> String { ReportText.plural(n, word) }
 
     /// A share as "97.3%".
-    static func percent(_ x: Double) -> String {
-        let tenths = (x * 1000).rounded() / 10
-        return (tenths == tenths.rounded() ? String(Int(tenths)) : String(tenths)) + "%"
-    }
+    static func percent(_ x: Double) -> String { ReportText.percent(x) }
 
     /// A figure with three decimals.
-    static func fixed3(_ x: Double) -> String {
-        guard x.isFinite else { return "nan" }
-        let scaled = Int64((x * 1000).rounded())
-        let sign = scaled < 0 ? "-" : ""
-        let a = abs(scaled)
-        let frac = String(a % 1000)
-        return "\(sign)\(a / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
-    }
+    static func fixed3(_ x: Double) -> String { ReportText.fixed3(x) }
 
     /// The verdict for a missing or unusable artefact.
     static func unusable(_ problem: Problem, hint: String? = nil) -> Verdict {

@@ -20,7 +20,10 @@ public struct LeakyPipelineRoute: Route {
     /// A file of the CSV contract, a notebook, or a Swift package.
     public func recognizes(fileNames: Set<String>) -> Bool {
         let contract: Set<String> = ["features.csv", "label_encoding.csv", "clusters.csv", "splits.csv", "metrics.csv", "package.swift"]
-        return !fileNames.isDisjoint(with: contract) || fileNames.contains { $0.hasSuffix(".ipynb") }
+        // A notebook alone is a notebook submission (Belay runs it). Beside CSV files the CSVs' names decide: another
+        // route's students hand in their notebook too, and must not be taken for this route's.
+        return !fileNames.isDisjoint(with: contract)
+            || (fileNames.contains { $0.hasSuffix(".ipynb") } && !fileNames.contains { $0.hasSuffix(".csv") })
     }
 
     public func defaultRubricURL() throws -> URL { try Route019Grader.defaultRubricURL() }

@@ -36,15 +36,9 @@ public struct Route019Grader: SubmissionGrader {
 
     /// Where the route's default rubric ships (inside Belay's resources, a copy of `rubrics/019-leaky-pipeline`).
     public static func defaultRubricURL() throws -> URL {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        guard
-            let url = ResourceLocator.locate(
-                "019-leaky-pipeline/rubric.yaml", target: "Route019", environmentKey: "BELAY_RUBRIC",
-                sourceDirectory: source)
-        else {
-            throw DatasetError(path: "rubric.yaml", message: "the route's default rubric is missing from Belay's resources; pass --rubric FILE")
-        }
-        return url
+        try ResourceLocator.shippedRubric(
+            routeID: "019-leaky-pipeline", target: "Route019", environmentKey: "BELAY_RUBRIC",
+            sourceDirectory: URL(fileURLWithPath: #filePath).deletingLastPathComponent())
     }
 
     /// Whether `directory` holds a Swift package (the Swift route) rather than CSV files.

@@ -3,6 +3,7 @@ public import Foundation
 import BelayFormats
 import BelayLab
 import BelayData
+import BelayRoute
 
 extension Route019Submission {
     /// Reads a CSV-route submission folder (the files a notebook writes).
@@ -17,26 +18,10 @@ extension Route019Submission {
             files.first { $0.lastPathComponent.lowercased() == fileName }
         }
         func table(_ fileName: String) -> Artefact<CSVTable> {
-            guard let url = find(fileName) else {
-                return .absent(
-                    Problem(
-                        location: fileName, message: "is missing",
-                        fix: "Save it next to the other files under exactly this name (see the exercise's file table)."))
-            }
-            if let size = fileSize(url), size > maxFileBytes {
-                return .invalid(
-                    Problem(
-                        location: fileName, message: "is \(size >> 20) MiB; Belay reads files up to \(maxFileBytes >> 20) MiB",
-                        fix: "Hand in only the columns and rows the contract asks for."))
-            }
-            do {
-                let t = try CSVTable.read(contentsOf: url)
-                return .present(t)
-            } catch {
-                return .invalid(
-                    Problem(
-                        location: fileName, message: "could not be read as CSV: \(error)",
-                        fix: "Write it with pandas' `to_csv(index=False)` or Python's csv module, UTF-8 encoded."))
+            switch SubmissionFiles.readCSV(find(fileName), maxBytes: maxFileBytes) {
+            case .table(let table): return .present(table)
+            case .absent(let message, let fix): return .absent(Problem(location: fileName, message: message, fix: fix))
+            case .invalid(let message, let fix): return .invalid(Problem(location: fileName, message: message, fix: fix))
             }
         }
 
@@ -99,51 +84,24 @@ extension Route019Submission {
     /// The largest file Belay reads from a submission (a CSV of the course's size is well under 1 MiB).
     public static let maxFileBytes = 64 << 20
 
-    static func fileSize(_ url: URL) -> Int? {
-        (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
-    }
+    static func fileSize(_ url: URL) -> Int? { SubmissionFiles.fileSize(url) }
 
-    /// The folder holding the files: `directory`, or its only sub-folder when `directory` holds no CSV itself.
-    static func locateRoot(_ directory: URL, depth: Int = 0) -> URL {
-        let fm = FileManager.default
-        let entries = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).filter {
-            !$0.hasPrefix(".") && $0 != "__MACOSX"
-        }
-        let hasFiles = entries.contains { e in
+    /// The folder holding the files: `directory`, or its only sub-folder when `directory` holds no CSV, Markdown,
+    /// notebook or Swift package itself (``SubmissionFiles/root(of:isSubmissionFile:)``).
+    static func locateRoot(_ directory: URL) -> URL {
+        SubmissionFiles.root(of: directory) { e in
             let l = e.lowercased()
             return l.hasSuffix(".csv") || l.hasSuffix(".md") || l.hasSuffix(".ipynb") || e == "Package.swift"
         }
-        // Real folders only (a link could loop back on itself), and a few levels of wrapping at most.
-        guard !hasFiles, depth < 4 else { return directory }
-        let folders = entries.filter { e in
-            let attributes = try? fm.attributesOfItem(atPath: directory.appendingPathComponent(e).path)
-            return attributes?[.type] as? FileAttributeType == .typeDirectory
-        }
-        if folders.count == 1 { return locateRoot(directory.appendingPathComponent(folders[0]), depth: depth + 1) }
-        return directory
     }
 
     /// Regular files directly in `root`, sorted by name (symbolic links are not followed).
-    static func listFiles(_ root: URL) -> [URL] {
-        let fm = FileManager.default
-        let names = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
-        return names.compactMap { name in
-            let url = root.appendingPathComponent(name)
-            guard let attributes = try? fm.attributesOfItem(atPath: url.path),
-                attributes[.type] as? FileAttributeType == .typeRegular
-            else { return nil }
-            return url
-        }
-    }
+    static func listFiles(_ root: URL) -> [URL] { SubmissionFiles.regularFiles(in: root) }
 
     // MARK: - Files
 
     static func missingColumnProblem(_ file: String, _ columns: [String], table: CSVTable) -> Problem {
-        Problem(
-            location: file,
-            message: "has no column " + columns.map { "`\($0)`" }.joined(separator: " or ")
-                + " (its header is: \(table.header.map { "`\($0)`" }.joined(separator: ", ")))",
-            fix: "Name the columns exactly as the exercise's file table does; order and case do not matter.")
+        Problem(location: file, message: MissingColumn(names: columns, header: table.header).description, fix: MissingColumn.fix)
     }
 
     static func parseFeatures(_ artefact: Artefact<CSVTable>) -> Artefact<FeatureTable> {
@@ -274,87 +232,14 @@ extension Route019Submission {
 
     // MARK: - Reflection
 
-    /// Splits Markdown into answers under headings `## Q1` … `## Q4` (any heading level; "Q1", "Q 1",
-    /// "Question 1" all count). An answer runs to the next heading of the same or a higher level.
+    /// Answers under headings `## Q1` … `## Q4` (``MarkdownAnswers``: any heading level or a bold line; "Q1",
+    /// "Q 1", "Question 1" all count; template comments removed).
     public static func reflectionAnswers(markdown: String) -> [Int: String] {
-        let markdown = strippingComments(markdown)
-        var answers: [Int: String] = [:]
-        var current: Int?
-        var currentLevel = 0
-        var buffer: [String] = []
-        func flush() {
-            if let q = current, answers[q] == nil {
-                answers[q] = buffer.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            buffer = []
-        }
-        for rawLine in markdown.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            let line = String(rawLine)
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("#") {
-                let level = trimmed.prefix { $0 == "#" }.count
-                let title = trimmed.dropFirst(level).trimmingCharacters(in: .whitespaces)
-                if let q = questionNumber(title) {
-                    flush()
-                    current = q
-                    currentLevel = level
-                    continue
-                }
-                if current != nil, level <= currentLevel {
-                    flush()
-                    current = nil
-                    continue
-                }
-            }
-            if current != nil { buffer.append(line) }
-        }
-        flush()
-        return answers
+        MarkdownAnswers.answers(markdown: markdown, questions: 1...4)
     }
 
-    /// The text without HTML comments: a template's prompts (`<!-- What is data leakage? -->`) are not answers.
-    /// An unclosed comment runs to the end of the text.
-    ///
-    /// - Complexity: O(*n*) in the length of `text`: one pass over its UTF-8 bytes (the delimiters are ASCII,
-    ///   which never occurs inside a multi-byte character). Removing comments one at a time with Foundation's
-    ///   `range(of:)` was quadratic: 2 MiB of `<!---->` took minutes, a 64 MiB one would take days.
-    public static func strippingComments(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        let open = Array("<!--".utf8), close = Array("-->".utf8)
-        func matches(_ pattern: [UInt8], at offset: Int) -> Bool {
-            offset + pattern.count <= bytes.count && bytes[offset..<offset + pattern.count].elementsEqual(pattern)
-        }
-        var kept: [UInt8] = []
-        kept.reserveCapacity(bytes.count)
-        var offset = 0
-        while offset < bytes.count {
-            guard matches(open, at: offset) else {
-                kept.append(bytes[offset])
-                offset += 1
-                continue
-            }
-            var end = offset + open.count
-            while end < bytes.count, !matches(close, at: end) { end += 1 }
-            offset = end + close.count
-        }
-        return String(decoding: kept, as: UTF8.self)
-    }
-
-    static func questionNumber(_ title: String) -> Int? {
-        var rest = Substring(title.lowercased())
-        if rest.hasPrefix("question") {
-            rest = rest.dropFirst("question".count)
-        } else if rest.hasPrefix("q") {
-            rest = rest.dropFirst()
-        } else {
-            return nil
-        }
-        rest = rest.drop { $0 == " " || $0 == "." }
-        guard let digit = rest.first, let n = digit.wholeNumberValue, (1...4).contains(n) else { return nil }
-        let after = rest.dropFirst().first
-        if let after, after.isNumber { return nil }
-        return n
-    }
+    /// The text without HTML comments (``MarkdownAnswers/strippingComments(_:)``).
+    public static func strippingComments(_ text: String) -> String { MarkdownAnswers.strippingComments(text) }
 
     // MARK: - Notebook
 

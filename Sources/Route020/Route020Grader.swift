@@ -41,14 +41,9 @@ public struct Route020Grader: SubmissionGrader {
 
     /// Where the route's default rubric ships (inside Belay's resources, `rubrics/020-good-models-from-bad-labels`).
     public static func defaultRubricURL() throws -> URL {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        guard
-            let url = ResourceLocator.locate(
-                "\(id)/rubric.yaml", target: "Route020", environmentKey: "BELAY_RUBRIC_020", sourceDirectory: source)
-        else {
-            throw DatasetError(path: "rubric.yaml", message: "the route's default rubric is missing from Belay's resources; pass --rubric FILE")
-        }
-        return url
+        try ResourceLocator.shippedRubric(
+            routeID: id, target: "Route020", environmentKey: "BELAY_RUBRIC_020",
+            sourceDirectory: URL(fileURLWithPath: #filePath).deletingLastPathComponent())
     }
 
     /// The route-wide rubric params: the seed and test fraction of Belay's own run (`belay reference`). Grading

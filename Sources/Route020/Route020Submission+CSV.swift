@@ -1,4 +1,5 @@
 import BelayFormats
+import BelayRoute
 public import Foundation
 
 extension Route020Submission {
@@ -13,37 +14,21 @@ extension Route020Submission {
     /// File names are matched case-insensitively; when the folder holds no CSV itself but one sub-folder, that
     /// sub-folder is read (a zipped folder).
     public static func load(directory: URL, name: String) -> Route020Submission {
-        let root = locateRoot(directory)
-        let files = listFiles(root)
+        let root = SubmissionFiles.root(of: directory) { $0.lowercased().hasSuffix(".csv") || $0.lowercased().hasSuffix(".md") }
+        let files = SubmissionFiles.regularFiles(in: root)
         func find(_ fileName: String) -> URL? { files.first { $0.lastPathComponent.lowercased() == fileName } }
 
         func read(_ fileName: String) -> SubmittedFile<CSVTable> {
-            guard let url = find(fileName) else {
-                return .absent(
-                    FileProblem(
-                        location: fileName, message: "is missing",
-                        fix: "Save it next to the other files under exactly this name (see the exercise's file table)."))
-            }
-            if let size = fileSize(url), size > maxFileBytes {
-                return .invalid(
-                    FileProblem(
-                        location: fileName,
-                        message: "is \(size >> 20) MiB; Belay reads files up to \(maxFileBytes >> 20) MiB",
-                        fix: "Hand in only the columns and rows the contract asks for."))
-            }
-            do {
-                return .present(try CSVTable.read(contentsOf: url))
-            } catch {
-                return .invalid(
-                    FileProblem(
-                        location: fileName, message: "could not be read as CSV: \(error)",
-                        fix: "Write it with pandas' `to_csv(index=False)` or Python's csv module, UTF-8 encoded."))
+            switch SubmissionFiles.readCSV(find(fileName), maxBytes: maxFileBytes) {
+            case .table(let table): return .present(table)
+            case .absent(let message, let fix): return .absent(FileProblem(location: fileName, message: message, fix: fix))
+            case .invalid(let message, let fix): return .invalid(FileProblem(location: fileName, message: message, fix: fix))
             }
         }
 
         var reflection: SubmittedFile<ReflectionAnswers>
         if let url = find(FileName.reflection) {
-            if let size = fileSize(url), size > maxFileBytes {
+            if let size = SubmissionFiles.fileSize(url), size > maxFileBytes {
                 reflection = .invalid(
                     FileProblem(location: FileName.reflection, message: "is \(size >> 20) MiB", fix: "Three short answers are enough."))
             } else if let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8) {
@@ -66,50 +51,25 @@ extension Route020Submission {
 
     // MARK: - Files
 
-    static func fileSize(_ url: URL) -> Int? {
-        (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
+    /// The names each column may go by, the documented one (the exercise's file table) first.
+    enum Column {
+        static let proteinID = ["protein_id", "id", "entry"]
+        static let side = ["split", "set", "side"]
+        static let rate = ["noise_rate", "rate", "noise"]
+        static let label = ["label", "noisy_label", "location"]
+        static let accuracy = ["accuracy", "test_accuracy", "acc"]
+        static let setting = ["setting", "key", "name"]
+        static let value = ["value"]
     }
 
-    /// The folder holding the files: `directory`, or its only sub-folder when `directory` holds none itself.
-    static func locateRoot(_ directory: URL, depth: Int = 0) -> URL {
-        let fm = FileManager.default
-        let entries = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).filter {
-            !$0.hasPrefix(".") && $0 != "__MACOSX"
+    /// `table`'s columns, each by the names it may go by (the documented one first), or the problem that makes
+    /// `file` unusable: the first column it lacks.
+    static func columns(_ table: CSVTable, of file: String, _ wanted: [String]...) throws(FileProblem) -> [Int] {
+        do {
+            return try table.columnIndices(wanted)
+        } catch {
+            throw FileProblem(location: file, message: error.description, fix: MissingColumn.fix)
         }
-        let hasFiles = entries.contains { $0.lowercased().hasSuffix(".csv") || $0.lowercased().hasSuffix(".md") }
-        guard !hasFiles, depth < 4 else { return directory }
-        let folders = entries.filter { e in
-            let attributes = try? fm.attributesOfItem(atPath: directory.appendingPathComponent(e).path)
-            return attributes?[.type] as? FileAttributeType == .typeDirectory
-        }
-        guard folders.count == 1, let only = folders.first else { return directory }
-        return locateRoot(directory.appendingPathComponent(only), depth: depth + 1)
-    }
-
-    /// Regular files of `root` (no links, no folders), sorted by name.
-    static func listFiles(_ root: URL) -> [URL] {
-        let fm = FileManager.default
-        let names = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
-        return names.compactMap { name in
-            let url = root.appendingPathComponent(name)
-            guard let attributes = try? fm.attributesOfItem(atPath: url.path),
-                attributes[.type] as? FileAttributeType == .typeRegular
-            else { return nil }
-            return url
-        }
-    }
-
-    static func missingColumn(_ file: String, _ columns: [String], table: CSVTable) -> FileProblem {
-        FileProblem(
-            location: file,
-            message: "has no column " + columns.map { "`\($0)`" }.joined(separator: " or ")
-                + " (its header is: \(table.header.map { "`\($0)`" }.joined(separator: ", ")))",
-            fix: "Name the columns exactly as the exercise's file table does; order and case do not matter.")
-    }
-
-    static func column(_ table: CSVTable, _ names: [String]) -> Int? {
-        for name in names { if let i = table.columnIndex(name) { return i } }
-        return nil
     }
 
     static func passOn<A, B>(_ file: SubmittedFile<A>) -> SubmittedFile<B> {
@@ -126,12 +86,9 @@ extension Route020Submission {
     static func parseSplit(_ file: SubmittedFile<CSVTable>) -> SubmittedFile<SplitFile> {
         let name = FileName.split
         guard case .present(let t) = file else { return passOn(file) }
-        guard let idColumn = column(t, ["protein_id", "id", "entry"]) else {
-            return .invalid(missingColumn(name, ["protein_id"], table: t))
-        }
-        guard let sideColumn = column(t, ["split", "set", "side"]) else {
-            return .invalid(missingColumn(name, ["split"], table: t))
-        }
+        let c: [Int]
+        do { c = try columns(t, of: name, Column.proteinID, Column.side) } catch { return .invalid(error) }
+        let (idColumn, sideColumn) = (c[0], c[1])
         var out = SplitFile(rows: [], badRows: [], badRowCount: 0)
         for (r, row) in t.rows.enumerated() {
             let line = t.lineNumbers[r]
@@ -184,15 +141,9 @@ extension Route020Submission {
     static func parseNoisyLabels(_ file: SubmittedFile<CSVTable>) -> SubmittedFile<NoisyLabelsFile> {
         let name = FileName.noisyLabels
         guard case .present(let t) = file else { return passOn(file) }
-        guard let rateColumn = column(t, ["noise_rate", "rate", "noise"]) else {
-            return .invalid(missingColumn(name, ["noise_rate"], table: t))
-        }
-        guard let idColumn = column(t, ["protein_id", "id", "entry"]) else {
-            return .invalid(missingColumn(name, ["protein_id"], table: t))
-        }
-        guard let labelColumn = column(t, ["label", "noisy_label", "location"]) else {
-            return .invalid(missingColumn(name, ["label"], table: t))
-        }
+        let c: [Int]
+        do { c = try columns(t, of: name, Column.rate, Column.proteinID, Column.label) } catch { return .invalid(error) }
+        let (rateColumn, idColumn, labelColumn) = (c[0], c[1], c[2])
         var parsed: [(rate: Double, id: String, label: String, line: Int)] = []
         var out = NoisyLabelsFile(rates: [], badRows: [], badRowCount: 0, ratesInPercent: false)
         func bad(_ line: Int, _ message: String) {
@@ -250,12 +201,9 @@ extension Route020Submission {
     static func parseCurve(_ file: SubmittedFile<CSVTable>) -> SubmittedFile<CurveFile> {
         let name = FileName.curve
         guard case .present(let t) = file else { return passOn(file) }
-        guard let rateColumn = column(t, ["noise_rate", "rate", "noise"]) else {
-            return .invalid(missingColumn(name, ["noise_rate"], table: t))
-        }
-        guard let accuracyColumn = column(t, ["accuracy", "test_accuracy", "acc"]) else {
-            return .invalid(missingColumn(name, ["accuracy"], table: t))
-        }
+        let c: [Int]
+        do { c = try columns(t, of: name, Column.rate, Column.accuracy) } catch { return .invalid(error) }
+        let (rateColumn, accuracyColumn) = (c[0], c[1])
         var out = CurveFile(points: [], badRows: [], badRowCount: 0, ratesInPercent: false)
         func bad(_ line: Int, _ message: String) {
             out.badRowCount += 1
@@ -294,12 +242,9 @@ extension Route020Submission {
     static func parseSetup(_ file: SubmittedFile<CSVTable>) -> SubmittedFile<SetupFile> {
         let name = FileName.setup
         guard case .present(let t) = file else { return passOn(file) }
-        guard let keyColumn = column(t, ["setting", "key", "name"]) else {
-            return .invalid(missingColumn(name, ["setting"], table: t))
-        }
-        guard let valueColumn = column(t, ["value"]) else {
-            return .invalid(missingColumn(name, ["value"], table: t))
-        }
+        let c: [Int]
+        do { c = try columns(t, of: name, Column.setting, Column.value) } catch { return .invalid(error) }
+        let (keyColumn, valueColumn) = (c[0], c[1])
         var out = SetupFile(settings: [:])
         for r in t.rows.indices {
             let key = (t.value(row: r, column: keyColumn) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
@@ -310,39 +255,9 @@ extension Route020Submission {
         return .present(out)
     }
 
-    /// Answers under Markdown headings that name a question (`## Q1`, `### Q2: …`, `**Q3**`), keyed by number.
+    /// Answers under Markdown headings that name a question (`## Q1`, `### Q2: …`, `**Q3**`), keyed by number
+    /// (``MarkdownAnswers``, as every route reads a reflection: template comments are not answers).
     static func reflectionAnswers(markdown: String) -> [Int: String] {
-        var answers: [Int: String] = [:]
-        var current: Int?
-        var lines: [String] = []
-        func flush() {
-            if let q = current, answers[q] == nil {
-                answers[q] = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            lines = []
-        }
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if let q = questionNumber(line) {
-                flush()
-                current = q
-            } else if current != nil {
-                lines.append(line)
-            }
-        }
-        flush()
-        return answers
-    }
-
-    /// The question a heading line names: `# Q1`, `## Q2 …`, `**Q3.**`; `nil` otherwise.
-    static func questionNumber(_ line: String) -> Int? {
-        var t = Substring(line.trimmingCharacters(in: .whitespaces))
-        guard t.hasPrefix("#") || t.hasPrefix("**") else { return nil }
-        t = t.drop { $0 == "#" || $0 == "*" || $0 == " " }
-        guard t.first == "Q" || t.first == "q" else { return nil }
-        let digits = t.dropFirst().prefix { $0.isNumber }
-        guard let n = Int(digits), (1...9).contains(n) else { return nil }
-        let rest = t.dropFirst(1 + digits.count)
-        if let next = rest.first, next.isLetter || next.isNumber { return nil }
-        return n
+        MarkdownAnswers.answers(markdown: markdown, questions: 1...9)
     }
 }

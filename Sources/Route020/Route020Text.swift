@@ -1,30 +1,19 @@
+import BelayFormats
 import Foundation
+
 /// Small text helpers the route's files and reports share.
 enum Route020Text {
-    /// A figure with three decimals.
-    static func fixed3(_ x: Double) -> String {
-        guard x.isFinite else { return "nan" }
-        let scaled = Int64((x * 1000).rounded())
-        let sign = scaled < 0 ? "-" : ""
-        let a = abs(scaled)
-        let frac = String(a % 1000)
-        return "\(sign)\(a / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
-    }
+    /// A figure with three decimals (``ReportText/fixed3(_:)``, as in every route).
+    static func fixed3(_ x: Double) -> String { ReportText.fixed3(x) }
 
     /// A share as "5%" or "12.5%".
-    static func percent(_ x: Double) -> String {
-        let tenths = (x * 1000).rounded() / 10
-        return (tenths == tenths.rounded() ? String(Int(tenths)) : String(tenths)) + "%"
-    }
+    static func percent(_ x: Double) -> String { ReportText.percent(x) }
 
     /// "3 rows", "1 row".
-    static func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+    static func plural(_ n: Int, _ word: String) -> String { ReportText.plural(n, word) }
 
     /// "a, b, c and 4 more".
-    static func listSome(_ items: [String], limit: Int = 5) -> String {
-        if items.count <= limit { return items.joined(separator: ", ") }
-        return items.prefix(limit).joined(separator: ", ") + " and \(items.count - limit) more"
-    }
+    static func listSome(_ items: [String], limit: Int = 5) -> String { ReportText.listSome(items, limit: limit) }
 
     /// "3" for 3.0, "2.5" for 2.5.
     static func number(_ z: Double) -> String {

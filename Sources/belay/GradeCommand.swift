@@ -74,9 +74,9 @@ struct GradeCommand: AsyncParsableCommand {
             printError("no such class folder: \(classDirectory)")
             throw Exit.usage
         }
-        // Without --route or a rubric, the students' folders choose the route (see RouteSelection).
-        let students = ((try? FileManager.default.contentsOfDirectory(
-            at: URL(fileURLWithPath: classDirectory), includingPropertiesForKeys: nil)) ?? []).filter(\.hasDirectoryPath)
+        // Without --route or a rubric, the students' folders and zips (looked into, not extracted) choose the route
+        // (see RouteSelection). An unreadable class folder is reported by the grading below.
+        let students = ((try? ClassGrader.submissions(in: URL(fileURLWithPath: classDirectory))) ?? []).map(\.url)
         let setup = try GradingSetup.make(
             route: routeSelection, dataOptions: dataOptions, rubricPath: grading.rubric, submissions: students)
         // The same summary as `check`: a misread dataset shows here before anyone is graded against it.

@@ -40,8 +40,9 @@ struct RouteSelection: ParsableArguments {
         valueName: "id"))
     var route: String?
 
-    /// The route `--route` names, else the one `rubric` names, else the one the `submissions` (unpacked folders)
-    /// belong to, else the first registered; exit 64 with the known ids when none fits.
+    /// The route `--route` names, else the one `rubric` names, else the one the `submissions` (folders or zips)
+    /// belong to, else the first registered; exit 64 with the known ids when none fits or the submissions belong
+    /// to several routes.
     func resolve(rubric: String?, submissions: [URL] = []) throws -> any Route {
         do {
             return try routes.resolve(id: route, rubric: rubric.map { URL(fileURLWithPath: $0) }, submissions: submissions)

@@ -171,9 +171,11 @@ struct KillResumeTests {
         guard let paths = try? FileManager.default.subpathsOfDirectory(atPath: out.path) else { return [:] }
         var result: [String: UInt64] = [:]
         for path in paths where !path.contains(temporaryMarker) {
-            var info = stat()
-            guard stat(out.appendingPathComponent(path).path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            result[path] = UInt64(info.st_ino)
+            let attributes = try? FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(path).path)
+            guard attributes?[.type] as? FileAttributeType == .typeRegular,
+                let inode = (attributes?[.systemFileNumber] as? NSNumber)?.uint64Value
+            else { continue }
+            result[path] = inode
         }
         return result
     }

@@ -46,7 +46,9 @@ struct CourseDatasetTests {
         #expect(dataset.embeddings == expected.embeddings, comment)
     }
 
-    @Test(arguments: [
+    @Test(
+        .enabled(if: Python.isAvailable("h5py", "numpy"), "needs Python's h5py and numpy (CI requires them: BELAY_REQUIRE_PYTHON=1)"),
+        arguments: [
         ("plain root datasets", "for k in ids: f[k] = vectors[k]", "one dataset per id at the root", IDMatchRule.exact),
         ("one group", "g = f.create_group('embeddings')\nfor k in ids: g[k] = vectors[k]", "one dataset per id under /embeddings", .exact),
         ("2-D matrix, S ids", "f['embeddings'] = X\nf['ids'] = np.array(ids, dtype='S16')", "matrix /embeddings with ids from /ids", .exact),
@@ -59,7 +61,6 @@ struct CourseDatasetTests {
         ("FASTA header with description", "f['X'] = X\nf.create_dataset('ids', data=['>tr|%s.2|N_MYCTU Some protein OS=M. tuberculosis' % k for k in ids], dtype=h5py.string_dtype())", "matrix /X", .fastaHeader),
     ])
     func everyLayoutAndIDStyleGivesTheSameDataset(kind: String, python: String, layout: String, rule: IDMatchRule) throws {
-        try #require(Python.isAvailable("h5py", "numpy"))
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let base = try Self.makeBase(directory)
@@ -97,8 +98,8 @@ struct CourseDatasetTests {
         }
     }
 
-    @Test func tooFewAlignedVectorsStopWithAnIDFromEachFile() throws {
-        try #require(Python.isAvailable("h5py", "numpy"))
+    @Test(.enabled(if: Python.isAvailable("h5py", "numpy"), "needs Python's h5py and numpy (CI requires them: BELAY_REQUIRE_PYTHON=1)"))
+    func tooFewAlignedVectorsStopWithAnIDFromEachFile() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let base = try Self.makeBase(directory)
@@ -125,9 +126,10 @@ struct CourseDatasetTests {
         #expect(try CourseDataset.load(directory: half).embeddingIDs.count == keepHalf.count)
     }
 
-    @Test(arguments: [("nan", "NaN"), ("inf", "inf"), ("-inf", "-inf")])
+    @Test(
+        .enabled(if: Python.isAvailable("h5py", "numpy"), "needs Python's h5py and numpy (CI requires them: BELAY_REQUIRE_PYTHON=1)"),
+        arguments: [("nan", "NaN"), ("inf", "inf"), ("-inf", "-inf")])
     func nonFiniteValuesStopNamingTheProtein(value: String, shown: String) throws {
-        try #require(Python.isAvailable("h5py", "numpy"))
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let base = try Self.makeBase(directory)
@@ -139,8 +141,8 @@ struct CourseDatasetTests {
         Self.expectStops(folder, ["sheet `\(victim)`", "embeddings.h5 `\(victim.lowercased())`", "holds \(shown) at position 5 of 8", "Recompute"])
     }
 
-    @Test func widthZeroStops() throws {
-        try #require(Python.isAvailable("h5py", "numpy"))
+    @Test(.enabled(if: Python.isAvailable("h5py", "numpy"), "needs Python's h5py and numpy (CI requires them: BELAY_REQUIRE_PYTHON=1)"))
+    func widthZeroStops() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let base = try Self.makeBase(directory)
@@ -151,8 +153,8 @@ struct CourseDatasetTests {
         Self.expectStops(perID, ["width 0"])
     }
 
-    @Test func ambiguousIDsStopAndExactMatchesWin() throws {
-        try #require(Python.isAvailable("h5py", "numpy"))
+    @Test(.enabled(if: Python.isAvailable("h5py", "numpy"), "needs Python's h5py and numpy (CI requires them: BELAY_REQUIRE_PYTHON=1)"))
+    func ambiguousIDsStopAndExactMatchesWin() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let base = try Self.makeBase(directory)

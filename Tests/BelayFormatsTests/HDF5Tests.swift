@@ -25,8 +25,8 @@ struct HDF5Tests {
             """, arguments: [url.path])
     }
 
-    @Test func readsH5pyFilesOfEveryFloatWidth() throws {
-        try #require(Python.isAvailable("h5py", "numpy"))
+    @Test(.enabled(if: Python.isAvailable("h5py", "numpy"), "needs Python's h5py and numpy (CI requires them: BELAY_REQUIRE_PYTHON=1)"))
+    func readsH5pyFilesOfEveryFloatWidth() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let url = directory.file("mixed.h5")
@@ -81,19 +81,6 @@ struct HDF5Tests {
             let block = try reader.read(ids: ids)
             #expect(block.dim == 3 && block.values == values)
         }
-        if Python.isAvailable("h5py", "numpy") {
-            let output = try Python.output(script: """
-                import sys, gzip, io, h5py, numpy as np
-                f = h5py.File(io.BytesIO(gzip.open(sys.argv[1]).read()), "r")
-                for k in sorted(f): print(k, f[k].dtype, f[k].shape, " ".join(repr(float(v)) for v in f[k][()]))
-                """, arguments: [packed.path])
-            #expect(output == """
-                RV1984a float32 (3,) 1.0000000116860974e-07 3.3999999521443642e+38 -1.0
-                Rv0001 float32 (3,) 1.0 2.0 3.0
-                Rv0002 float32 (3,) 4.0 -0.5 0.25
-
-                """)
-        }
         #expect(throws: EmbeddingFileError.self) {
             try HDF5EmbeddingWriter.write(ids: ["a", "a"], dim: 1, values: [1, 2], to: plain.path, gzip: false)
         }
@@ -103,6 +90,27 @@ struct HDF5Tests {
         #expect(throws: EmbeddingFileError.self) {
             try HDF5EmbeddingWriter.write(ids: ["a"], dim: 2, values: [1], to: plain.path, gzip: false)
         }
+    }
+
+    @Test(.enabled(if: Python.isAvailable("h5py", "numpy"), "needs Python's h5py and numpy (CI requires them: BELAY_REQUIRE_PYTHON=1)"))
+    func h5pyReadsWhatTheWriterWrites() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let ids = ["Rv0001", "Rv0002", "RV1984a"]
+        let values: [Float] = [1, 2, 3, 4, -0.5, 0.25, 1e-7, 3.4e38, -1]
+        let packed = directory.file("out.h5.gz")
+        try HDF5EmbeddingWriter.write(ids: ids, dim: 3, values: values, to: packed.path, gzip: true)
+        let output = try Python.output(script: """
+            import sys, gzip, io, h5py, numpy as np
+            f = h5py.File(io.BytesIO(gzip.open(sys.argv[1]).read()), "r")
+            for k in sorted(f): print(k, f[k].dtype, f[k].shape, " ".join(repr(float(v)) for v in f[k][()]))
+            """, arguments: [packed.path])
+        #expect(output == """
+            RV1984a float32 (3,) 1.0000000116860974e-07 3.3999999521443642e+38 -1.0
+            Rv0001 float32 (3,) 1.0 2.0 3.0
+            Rv0002 float32 (3,) 4.0 -0.5 0.25
+
+            """)
     }
 
     @Test func brokenFilesErrorWithoutCrashing() throws {
@@ -160,19 +168,23 @@ struct HDF5Tests {
         #expect(all.values.count == 3906 * 256)
         let some = try reader.read(ids: ["Rv0001", "Rv3924c"])
         #expect(some.values.count == 512)
-        if Python.isAvailable("h5py", "numpy") {
-            let output = try Python.output(script: """
-                import sys, gzip, io, h5py
-                f = h5py.File(io.BytesIO(gzip.open(sys.argv[1]).read()), "r")
-                for k in ("Rv0001", "Rv3924c"):
-                    v = f[k][()]
-                    print(" ".join(repr(float(x)) for x in (v[0], v[1], v[127], v[255])))
-                """, arguments: [path])
-            let expected = output.split(separator: "\n").map { $0.split(separator: " ").compactMap { Float(String($0)) } }
-            #expect(expected.count == 2)
-            #expect([0, 1, 127, 255].map { some.values[$0] } == expected[0])
-            #expect([0, 1, 127, 255].map { some.values[256 + $0] } == expected[1])
-        }
+    }
+
+    @Test(.enabled(if: Python.isAvailable("h5py", "numpy"), "needs Python's h5py and numpy (CI requires them: BELAY_REQUIRE_PYTHON=1)"))
+    func theEmbeddedEmbeddingsReadAsH5pyReadsThem() throws {
+        let path = Paths.dataFolder.appendingPathComponent("mtb_full.h5.gz").path
+        let some = try HDF5EmbeddingReader(path: path).read(ids: ["Rv0001", "Rv3924c"])
+        let output = try Python.output(script: """
+            import sys, gzip, io, h5py
+            f = h5py.File(io.BytesIO(gzip.open(sys.argv[1]).read()), "r")
+            for k in ("Rv0001", "Rv3924c"):
+                v = f[k][()]
+                print(" ".join(repr(float(x)) for x in (v[0], v[1], v[127], v[255])))
+            """, arguments: [path])
+        let expected = output.split(separator: "\n").map { $0.split(separator: " ").compactMap { Float(String($0)) } }
+        #expect(expected.count == 2)
+        #expect([0, 1, 127, 255].map { some.values[$0] } == expected[0])
+        #expect([0, 1, 127, 255].map { some.values[256 + $0] } == expected[1])
     }
 }
 
@@ -214,8 +226,8 @@ struct HDF5LayoutTests {
         #expect(missing.id == "Rv9999")
     }
 
-    @Test func vectorsUnderOneGroupAreNamedByLeaf() throws {
-        try #require(Python.isAvailable("h5py", "numpy"))
+    @Test(.enabled(if: Python.isAvailable("h5py", "numpy"), "needs Python's h5py and numpy (CI requires them: BELAY_REQUIRE_PYTHON=1)"))
+    func vectorsUnderOneGroupAreNamedByLeaf() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let url = try Self.write("""
@@ -236,7 +248,9 @@ struct HDF5LayoutTests {
         try Self.expectReadsAll(root, layout: .datasetPerID(group: ""))
     }
 
-    @Test(arguments: [
+    @Test(
+        .enabled(if: Python.isAvailable("h5py", "numpy"), "needs Python's h5py and numpy (CI requires them: BELAY_REQUIRE_PYTHON=1)"),
+        arguments: [
         ("fixed-length bytes (S10)", "f['ids'] = np.array(ids, dtype='S10')"),
         ("h5py str", "f.create_dataset('ids', data=ids, dtype=h5py.string_dtype())"),
         ("h5py bytes objects", "f.create_dataset('ids', data=np.array([k.encode() for k in ids], dtype=object), dtype=h5py.string_dtype('ascii'))"),
@@ -244,7 +258,6 @@ struct HDF5LayoutTests {
         ("space-padded, odd names", "f['protein_names'] = np.array([k + '  ' for k in ids], dtype='S12')"),
     ])
     func matrixWithIDs(kind: String, idsLine: String) throws {
-        try #require(Python.isAvailable("h5py", "numpy"))
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let url = try Self.write("f['embeddings'] = X\n" + idsLine, in: directory)
@@ -256,8 +269,8 @@ struct HDF5LayoutTests {
         #expect(try HDF5EmbeddingReader(path: transposed.path).layout.description.contains("3 x 5 matrix /vectors (a column per id)"))
     }
 
-    @Test func chunkedCompressedMatrixReadsTheSameRows() throws {
-        try #require(Python.isAvailable("h5py", "numpy"))
+    @Test(.enabled(if: Python.isAvailable("h5py", "numpy"), "needs Python's h5py and numpy (CI requires them: BELAY_REQUIRE_PYTHON=1)"))
+    func chunkedCompressedMatrixReadsTheSameRows() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let url = try Self.write("""
@@ -267,7 +280,9 @@ struct HDF5LayoutTests {
         try Self.expectReadsAll(url, layout: .matrix(dataset: "emb", ids: "names", rows: 5, width: 3, transposed: false))
     }
 
-    @Test(arguments: [
+    @Test(
+        .enabled(if: Python.isAvailable("h5py", "numpy"), "needs Python's h5py and numpy (CI requires them: BELAY_REQUIRE_PYTHON=1)"),
+        arguments: [
         ("two matrices with ids", "f['a'] = X\nf['b'] = X * 2\nf['ids'] = np.array(ids, dtype='S10')", ["is ambiguous", "/a", "/b", "/ids"]),
         ("a matrix and vectors", "f['emb'] = X\nf['ids'] = np.array(ids, dtype='S10')\nf['Rv0001'] = X[0]", ["is ambiguous", "/emb", "/Rv0001"]),
         ("a matrix without ids", "f['emb'] = X\nf['ids'] = np.arange(5)", ["/emb (float32, 5 x 3)", "no 1-D string dataset", "/ids (int64, 5)"]),
@@ -277,7 +292,6 @@ struct HDF5LayoutTests {
         ("a leaf name used twice", "g = f.create_group('emb')\nfor i, k in enumerate(ids): g[k] = X[i]\nf['Rv0002'] = np.arange(3)", ["names two datasets", "/Rv0002", "/emb/Rv0002"]),
     ])
     func ambiguousOrEmptyFilesAreRefusedNamingTheirDatasets(kind: String, body: String, words: [String]) throws {
-        try #require(Python.isAvailable("h5py", "numpy"))
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let url = try Self.write(body, in: directory)
@@ -286,8 +300,8 @@ struct HDF5LayoutTests {
         for word in words { #expect(error.description.contains(word), "\(kind): \(error)") }
     }
 
-    @Test func emptyVectorsReadAsWidthZero() throws {
-        try #require(Python.isAvailable("h5py", "numpy"))
+    @Test(.enabled(if: Python.isAvailable("h5py", "numpy"), "needs Python's h5py and numpy (CI requires them: BELAY_REQUIRE_PYTHON=1)"))
+    func emptyVectorsReadAsWidthZero() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let perID = try Self.write("for k in ids: f[k] = np.zeros(0, dtype=np.float32)", in: directory)

@@ -16,11 +16,13 @@ public enum Python {
         ProcessInfo.processInfo.environment["BELAY_REQUIRE_PYTHON"] == "1"
     }
 
-    /// Whether `python3 -c "import m1, m2"` succeeds. When `isRequired` and it does not, this returns true
+    /// Whether `python3 -c "import m1, m2"` succeeds (with no modules: whether Python runs at all). When
+    /// `isRequired` and it does not, this returns true
     /// anyway so that the test runs and fails loudly on the import.
     public static func isAvailable(_ modules: String...) -> Bool {
         if isRequired { return true }
-        let result = try? run(script: "import " + modules.joined(separator: ", "))
+        // `isAvailable()` asks for the interpreter alone ("import " with no module would be a syntax error).
+        let result = try? run(script: modules.isEmpty ? "pass" : "import " + modules.joined(separator: ", "))
         return result?.status == 0
     }
 

@@ -3,7 +3,7 @@ import BelayGrading
 import BelayTestSupport
 import BelayRoute
 import Foundation
-import Route020
+@testable import Route020
 import Testing
 
 @Suite("Route 020: the committed solution")
@@ -76,6 +76,45 @@ struct ExerciseFilesTests {
             let question = try #require(sharedRubric.check("reflection.original")?.value("q\(q)_question")?.stringValue)
             func words(_ s: String) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
             #expect(words(readme).contains(words(question)), "Q\(q)")
+        }
+    }
+
+    /// The reflection a student starts from: the exercise's own template when it ships one (`reflection.md` or
+    /// `Reflection.md` anywhere under the exercise), else Route 019's template made from this exercise's README:
+    /// a heading per question with the question as an HTML comment under it.
+    func reflectionTemplates() throws -> [(name: String, text: String)] {
+        var templates: [(String, String)] = []
+        let fm = FileManager.default
+        if let walker = fm.enumerator(at: exercise, includingPropertiesForKeys: nil) {
+            for case let url as URL in walker where url.lastPathComponent.lowercased() == "reflection.md" {
+                templates.append((url.path, try String(contentsOf: url, encoding: .utf8)))
+            }
+        }
+        let readme = try String(contentsOf: exercise.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.range(of: "## Reflection questions")).upperBound
+        let questions = readme[section...].components(separatedBy: "- **Q").dropFirst().map {
+            $0.split(whereSeparator: \.isWhitespace).dropFirst().joined(separator: " ")
+        }
+        #expect(questions.count == 3)
+        let madeUp = "# Reflection\n\n" + questions.enumerated().map { "## Q\($0.offset + 1)\n<!-- \($0.element) -->\n" }
+            .joined(separator: "\n")
+        templates.append(("the README's questions as a commented template", madeUp))
+        return templates
+    }
+
+    @Test func theUntouchedReflectionTemplateFailsTheReflectionChecks() async throws {
+        for (name, template) in try reflectionTemplates() {
+            let folder = try SubmissionFolder.solution()
+            defer { folder.cleanup() }
+            try folder.write("reflection.md", template)
+            // The prompts are comments, not answers: every question is unanswered.
+            let answers = Route020Submission.reflectionAnswers(markdown: template)
+            #expect(answers.values.allSatisfy { $0.isEmpty }, "\(name)")
+            let report = try await gradeWithoutRerun(folder)
+            #expect(report.result("reflection.present")?.outcome == .failed, "\(name)")
+            #expect(report.result("reflection.present")?.pointsEarned == 0, "\(name)")
+            #expect(report.result("reflection.concepts")?.outcome != .passed, "\(name)")
+            #expect(report.result("reflection.concepts")?.pointsEarned ?? 0 == 0, "\(name)")
         }
     }
 }
