@@ -1,5 +1,6 @@
 public import BelayGrading
 import Foundation
+import BelayRoute
 
 /// The words a report uses for the route's artefacts: the CSV contract's file names, or, for a Swift module, the
 /// functions that produced the same artefacts. Checks take every artefact name from here (``Route019Context/names``),
@@ -37,10 +38,6 @@ public struct Vocabulary: Sendable, Equatable {
             (FileName.features, features), (FileName.labelEncoding, labelEncoding), (FileName.clusters, clusters),
             (FileName.splits, splits), (FileName.metrics, metrics), (FileName.reflection, reflection),
         ]
-        var rubric = rubric
-        for i in rubric.checks.indices {
-            rubric.checks[i].title = pairs.reduce(rubric.checks[i].title) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
-        }
-        return rubric
+        return rubric.rewordingTitles(pairs)
     }
 }

@@ -32,7 +32,7 @@ extension Route020Checks {
             case .success(let set):
                 let classifier = context.submission.setup.value?.settings["classifier"]?.value ?? ""
                 return .pass(
-                    "setup.csv declares \(set.phrase)" + (classifier.isEmpty ? "" : " and the classifier `\(classifier)`"))
+                    "\(context.words.setup) declares \(set.phrase)" + (classifier.isEmpty ? "" : " and the classifier `\(classifier)`"))
             }
         },
 
@@ -53,18 +53,18 @@ extension Route020Checks {
                     problems.append("no accuracy at \(Route020Text.percent(rate))")
                 } else if rows.count > 1 {
                     problems.append(
-                        "\(rows.count) accuracies at \(Route020Text.percent(rate)) (lines "
+                        "\(rows.count) accuracies at \(Route020Text.percent(rate)) (\(context.words.row)s "
                             + rows.map { String($0.line) }.joined(separator: ", ") + ")")
                 } else {
                     found += 1
                 }
             }
             if problems.isEmpty {
-                return .pass("curve.csv gives one test accuracy at each of the \(grid.count) noise rates")
+                return .pass("\(context.words.curve) gives one test accuracy at each of the \(grid.count) noise rates")
             }
             return .partial(
                 Double(found) / Double(grid.count) * (curve.badRowCount == 0 ? 1 : 0.5),
-                "curve.csv gives a usable accuracy at \(found) of \(grid.count) noise rates",
+                "\(context.words.curve) gives a usable accuracy at \(found) of \(grid.count) noise rates",
                 details: problems.joined(separator: "\n"),
                 hint: "Write one row `noise_rate,accuracy` per rate 0, 0.05, … 0.45, the accuracy a share from 0 to 1.")
         },
@@ -85,7 +85,7 @@ extension Route020Checks {
                 let points = curve.points.filter { abs($0.rate - rate) < 1e-6 }
                 guard points.count == 1, let point = points.first else { continue }
                 guard let labels = e.labels(at: rate) else {
-                    notes.append("\(Route020Text.percent(rate)): no labels in noisy_labels.csv to retrain on")
+                    notes.append("\(Route020Text.percent(rate)): no labels in \(context.words.noisyLabels) to retrain on")
                     continue
                 }
                 // Rows whose training label is missing or no class are left out of the rerun.
@@ -110,9 +110,9 @@ extension Route020Checks {
             }
             guard !judgements.isEmpty else {
                 return .fail(
-                    "no point of curve.csv could be rerun",
+                    "no point of \(context.words.curve) could be rerun",
                     details: notes.joined(separator: "\n"),
-                    hint: "curve.csv and noisy_labels.csv must share the rates 0, 0.05, … 0.45.")
+                    hint: "\(context.words.curve) and \(context.words.noisyLabels) must share the rates 0, 0.05, … 0.45.")
             }
             let n = judgements[0].rerun.testCount
             let bound = "Bound: each point must be at most the highest Wilson upper bound (\(Route020Text.number(z)) "
@@ -139,8 +139,8 @@ extension Route020Checks {
                 "\(Route020Text.plural(off.count, "point")) of the curve lie above what Belay's models reach on your labels "
                     + "(at \(off.map { Route020Text.percent($0.rate) }.joined(separator: ", ")))",
                 details: lines.joined(separator: "\n"),
-                hint: "Train each model on that rate's training labels from noisy_labels.csv and score it on the test "
-                    + "proteins of split.csv with their clean labels, not on the training proteins.")
+                hint: "Train each model on that rate's training labels from \(context.words.noisyLabels) and score it on the test "
+                    + "proteins of \(context.words.split) with their clean labels, not on the training proteins.")
         },
     ]
 }

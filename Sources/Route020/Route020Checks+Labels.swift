@@ -40,22 +40,22 @@ extension Route020Checks {
                 let absent = r.lines.filter { $0 == 0 }.count
                 if absent > 0 {
                     let ids = zip(e.rows, r.lines).filter { $0.1 == 0 }.prefix(5).map { "`\(context.reference.ids[$0.0])`" }
-                    issues.append("\(Route020Text.plural(absent, "protein")) of split.csv have no label (\(ids.joined(separator: ", "))…)")
+                    issues.append("\(Route020Text.plural(absent, "protein")) of \(context.words.split) have no label (\(ids.joined(separator: ", "))…)")
                 }
                 if r.nonClassCount > 0 {
-                    let shown = r.nonClass.prefix(5).map { "`\($0.label)` for `\($0.id)` (line \($0.line))" }
+                    let shown = r.nonClass.prefix(5).map { "`\($0.label)` for `\($0.id)` (\(context.words.row) \($0.line))" }
                     issues.append(
                         "\(Route020Text.plural(r.nonClassCount, "label")) are not one of "
                             + "\(context.reference.classes.joined(separator: ", ")): \(shown.joined(separator: ", "))")
                 }
                 if r.extraCount > 0 {
                     issues.append(
-                        "\(Route020Text.plural(r.extraCount, "id")) are not in split.csv: "
+                        "\(Route020Text.plural(r.extraCount, "id")) are not in \(context.words.split): "
                             + Route020Text.listSome(r.extra.map { "`\($0)`" }))
                 }
                 if !r.duplicates.isEmpty {
                     issues.append(
-                        "ids labelled twice: " + Route020Text.listSome(r.duplicates.map { "`\($0.id)` (line \($0.line))" }))
+                        "ids labelled twice: " + Route020Text.listSome(r.duplicates.map { "`\($0.id)` (\(context.words.row) \($0.line))" }))
                 }
                 if issues.isEmpty { complete += 1 } else {
                     problems.append("at \(Route020Text.percent(r.rate)): " + issues.joined(separator: "; "))
@@ -69,14 +69,14 @@ extension Route020Checks {
             }
             if problems.isEmpty {
                 return .pass(
-                    "every protein of split.csv has one label at each of the \(grid.count) noise rates",
+                    "every protein of \(context.words.split) has one label at each of the \(grid.count) noise rates",
                     details: notes.joined(separator: "\n"))
             }
             return .partial(
                 Double(complete) / Double(grid.count),
                 "\(labelsFile) is complete at \(complete) of \(grid.count) noise rates",
                 details: (problems + notes).joined(separator: "\n"),
-                hint: "For each rate 0, 0.05, … 0.45 write one row per protein of split.csv, training and test, with the "
+                hint: "For each rate 0, 0.05, … 0.45 write one row per protein of \(context.words.split), training and test, with the "
                     + "label that experiment used (`cytoplasm`, `membrane` or `secreted`).")
         },
 
@@ -94,7 +94,7 @@ extension Route020Checks {
                         count += 1
                         if changed.count < 8 {
                             changed.append(
-                                "at \(Route020Text.percent(r.rate)), `\(reference.ids[row])` (line \(r.lines[i])): "
+                                "at \(Route020Text.percent(r.rate)), `\(reference.ids[row])` (\(context.words.row) \(r.lines[i])): "
                                     + "`\(reference.classes[code])`, clean label `\(reference.labels[row])`")
                         }
                     }
@@ -103,7 +103,7 @@ extension Route020Checks {
             if checked == 0 {
                 return .fail(
                     "\(labelsFile) gives no label for any test protein",
-                    hint: "Write every protein of split.csv at every rate, test proteins with their clean labels, so "
+                    hint: "Write every protein of \(context.words.split) at every rate, test proteins with their clean labels, so "
                         + "that Belay can see the test labels were left alone.")
             }
             if count == 0 {
@@ -129,7 +129,7 @@ extension Route020Checks {
             for (i, row) in e.rows.enumerated() where !e.isTest[i] {
                 guard let code = zero.codes[i], code != reference.codes[row] else { continue }
                 count += 1
-                if changed.count < 5 { changed.append("`\(reference.ids[row])` (line \(zero.lines[i]))") }
+                if changed.count < 5 { changed.append("`\(reference.ids[row])` (\(context.words.row) \(zero.lines[i]))") }
             }
             if count == 0 { return .pass("at noise rate 0 every training label is the clean one") }
             return .fail(

@@ -39,12 +39,12 @@ extension Route020Checks {
                 return unusable(context.submission.split.problem ?? FileProblem(location: Route020Submission.FileName.split, message: "is missing"))
             }
             let test = split.rows.filter(\.isTest).count
-            let message = "split.csv gives \(Route020Text.plural(split.rows.count, "protein")): "
+            let message = "\(context.words.split) gives \(Route020Text.plural(split.rows.count, "protein")): "
                 + "\(split.rows.count - test) train, \(test) test"
             guard split.badRowCount == 0 else {
                 return .fail(
-                    "\(Route020Text.plural(split.badRowCount, "row")) of split.csv cannot be read",
-                    details: rowLines(split.badRows, total: split.badRowCount, file: "split.csv"),
+                    "\(Route020Text.plural(split.badRowCount, "row")) of \(context.words.split) cannot be read",
+                    details: rowLines(split.badRows, total: split.badRowCount, file: context.words.split),
                     hint: "Each row is `protein_id,split` with split `train` or `test`.")
             }
             return .pass(message)
@@ -58,7 +58,7 @@ extension Route020Checks {
             let n = context.reference.ids.count
             var problems: [String] = []
             func ids(_ list: [(id: String, line: Int)]) -> String {
-                Route020Text.listSome(list.map { "`\($0.id)` (line \($0.line))" })
+                Route020Text.listSome(list.map { "`\($0.id)` (\(context.words.row) \($0.line))" })
             }
             if !e.unknown.isEmpty {
                 problems.append("\(Route020Text.plural(e.unknown.count, "id")) are not proteins of the course sheet: \(ids(e.unknown))")
@@ -85,10 +85,10 @@ extension Route020Checks {
                         + "and a test share from \(Route020Text.percent(minShare)) to \(Route020Text.percent(maxShare))")
             }
             if problems.isEmpty {
-                return .pass("split.csv puts each of the \(n) cleaned proteins on exactly one side: \(sizes)")
+                return .pass("\(context.words.split) puts each of the \(n) cleaned proteins on exactly one side: \(sizes)")
             }
             return .fail(
-                "split.csv is not a partition of the \(n) cleaned proteins",
+                "\(context.words.split) is not a partition of the \(n) cleaned proteins",
                 details: problems.joined(separator: "\n"),
                 hint: "Split exactly the proteins with a label in the sheet's `location` column (blank cells dropped), "
                     + "each once, e.g. with `train_test_split(ids, test_size=0.2, stratify=labels, random_state=seed)`.")

@@ -6,12 +6,15 @@ public struct Route020Context: Sendable {
     public let submission: Route020Submission
     /// The student's experiment resolved against the reference (split, labels per rate), computed once.
     let experiment: StudentExperiment
+    /// The words for the submission's artefacts: file names, or a Swift module's functions.
+    public let words: Route020Words
 
     /// A context for one submission.
     public init(reference: Route020Reference, submission: Route020Submission) {
         self.reference = reference
         self.submission = submission
         self.experiment = StudentExperiment(reference: reference, submission: submission)
+        self.words = Route020Words.of(kind: submission.kind)
     }
 }
 

@@ -80,7 +80,7 @@ public struct Route020Grader: SubmissionGrader {
             Property("labels.source", reference.labelReference.source.phrase),
         ]
         return await Route020Checks.engine.run(
-            rubric: rubric, context: context, audience: audience, submissionName: submission.name,
+            rubric: context.words.wording(rubric), context: context, audience: audience, submissionName: submission.name,
             properties: properties)
     }
 }
