@@ -3,6 +3,7 @@ public import BelayGrading
 import BelayReports
 public import BelayRoute
 public import Foundation
+import Synchronization
 
 /// Grades a whole class: every subfolder or `.zip` of the class folder is one student.
 ///
@@ -141,7 +142,7 @@ public struct ClassGrader: Sendable {
     ///   cannot be written. Problems of single submissions are results, not errors.
     public func grade(
         classDirectory: URL, outDirectory: URL, only: String? = nil, force: Bool = false, shard: Shard? = nil,
-        progress: @Sendable (String) -> Void
+        progress: @escaping @Sendable (String) -> Void
     ) async throws -> [StudentResult] {
         let everyone = try Self.submissions(in: classDirectory)
         let all = shard.map { shard in everyone.filter { shard.contains($0.name) } } ?? everyone
@@ -165,8 +166,11 @@ public struct ClassGrader: Sendable {
         }
 
         let total = toGrade.count
-        var done = 0
         var next = 0
+        // Grading keeps `jobs` students on the cores; writing their reports (rendering, hashing, an fsync per file)
+        // happens beside it on the writer, so a lane moves on to its next student instead of waiting for the disk.
+        let finished = Finished()
+        let writer = ReportWriter(width: max(2, jobs))
         await withTaskGroup(of: Graded.self) { group in
             func startNext() {
                 guard next < toGrade.count else { return }
@@ -176,12 +180,22 @@ public struct ClassGrader: Sendable {
             }
             for _ in 0..<min(jobs, toGrade.count) { startNext() }
             while let graded = await group.next() {
-                done += 1
-                results[graded.result.name] = graded.result
-                reports[graded.result.name] = graded.report
-                progress("[\(done)/\(total)] \(graded.result.name): \(graded.progressNote)")
+                writer.submit {
+                    var graded = graded
+                    if let pending = graded.pendingStore {
+                        self.store(&graded.result, report: graded.report, cache: pending.cache, in: pending.studentOut)
+                        graded.pendingStore = nil
+                    }
+                    let done = finished.add(graded)
+                    progress("[\(done)/\(total)] \(graded.result.name): \(graded.progressNote)")
+                }
                 startNext()
             }
+        }
+        await writer.drain()
+        for graded in finished.all {
+            results[graded.result.name] = graded.result
+            reports[graded.result.name] = graded.report
         }
 
         let ordered = all.compactMap { results[$0.name] }
@@ -240,6 +254,8 @@ public struct ClassGrader: Sendable {
         /// The report all formats were rendered from (a stand-in for error and timeout results).
         var report: GradeReport
         var cached: Bool
+        /// Reports still to write (`store`), with the cache entry to write after them.
+        var pendingStore: (cache: CacheEntry?, studentOut: URL)?
 
         var progressNote: String {
             let note: String
@@ -284,10 +300,9 @@ public struct ClassGrader: Sendable {
             submissionSHA = input.sha256
         } catch {
             let message = String(describing: error)
-            var result = StudentResult(name: submission.name, status: .error, report: nil, message: message)
+            let result = StudentResult(name: submission.name, status: .error, report: nil, message: message)
             let report = standIn(submission.name, message, submissionSHA: nil)
-            store(&result, report: report, cache: nil, in: studentOut)
-            return Graded(result: result, report: report, cached: false)
+            return Graded(result: result, report: report, cached: false, pendingStore: (nil, studentOut))
         }
 
         // 2. Unchanged since last time?
@@ -310,7 +325,7 @@ public struct ClassGrader: Sendable {
         } else {
             graded = await withDeadline(seconds: timeoutSeconds, name: "belay-grade-\(name)", operation)
         }
-        var result: StudentResult
+        let result: StudentResult
         let report: GradeReport
         var cache: CacheEntry? = key
         if var graded {
@@ -329,8 +344,7 @@ public struct ClassGrader: Sendable {
             result = StudentResult(name: name, status: .timeout, report: nil, message: message)
             cache = nil  // a timeout may be the machine's fault: always retry
         }
-        store(&result, report: report, cache: cache, in: studentOut)
-        return Graded(result: result, report: report, cached: false)
+        return Graded(result: result, report: report, cached: false, pendingStore: (cache, studentOut))
     }
 
     private func cachedResult(matching key: CacheEntry, name: String, studentOut: URL) -> Graded? {
@@ -381,7 +395,7 @@ public struct ClassGrader: Sendable {
     /// Order matters for a run killed half-way: the old cache entry goes first, then each report is replaced
     /// atomically, and the new entry, holding the reports' hashes, is written last. Until it exists the student
     /// counts as not graded.
-    private func store(_ result: inout StudentResult, report: GradeReport, cache: CacheEntry?, in studentOut: URL) {
+    func store(_ result: inout StudentResult, report: GradeReport, cache: CacheEntry?, in studentOut: URL) {
         do {
             try FileManager.default.createDirectory(at: studentOut, withIntermediateDirectories: true)
             let cacheURL = studentOut.appendingPathComponent(Self.cacheFile)
@@ -443,6 +457,48 @@ public struct ClassGrader: Sendable {
                 kill(pid, 0) != 0, errno == ESRCH
             else { continue }
             try? FileManager.default.removeItem(at: temp.appendingPathComponent(name))
+        }
+    }
+}
+
+/// The students finished so far (written, or taken from the cache), from any thread.
+final class Finished: Sendable {
+    private let graded = Mutex<[ClassGrader.Graded]>([])
+
+    /// Records `student` and returns how many are finished.
+    func add(_ student: ClassGrader.Graded) -> Int {
+        graded.withLock { all in
+            all.append(student)
+            return all.count
+        }
+    }
+
+    var all: [ClassGrader.Graded] { graded.withLock { $0 } }
+}
+
+/// Runs report writes beside grading, at most `width` at a time (each student's files are their own, so writes of
+/// different students never touch the same path), and waits for all of them at the end of the batch.
+final class ReportWriter: Sendable {
+    private let queue = DispatchQueue(label: "belay-report-writer", attributes: .concurrent)
+    private let group = DispatchGroup()
+    private let slots: DispatchSemaphore
+
+    init(width: Int) { slots = DispatchSemaphore(value: max(1, width)) }
+
+    func submit(_ work: @escaping @Sendable () -> Void) {
+        group.enter()
+        queue.async { [slots, group] in
+            slots.wait()
+            work()
+            slots.signal()
+            group.leave()
+        }
+    }
+
+    /// Returns when every submitted write is done.
+    func drain() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            group.notify(queue: .global()) { continuation.resume() }
         }
     }
 }

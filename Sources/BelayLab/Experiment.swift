@@ -27,21 +27,53 @@ public struct Scores: Sendable, Equatable {
 /// - Complexity: that of `LogisticRegression.fit` on the training rows.
 public func trainAndScore(features: [Double], rows: Int, columns: Int, labels: [Int], classCount: Int,
                           isTest: [Bool], classifier: LogisticRegression = .init()) -> Scores {
+    trainAndScoreModel(features: features, rows: rows, columns: columns, labels: labels, classCount: classCount,
+                       isTest: isTest, classifier: classifier).scores
+}
+
+/// ``trainAndScore(features:rows:columns:labels:classCount:isTest:classifier:)`` that also returns the fitted model
+/// (on standardized rows: its weights are per standard deviation of each column), for warm-starting later fits on
+/// other splits of the same or similar features.
+///
+/// `warmStart`, a model on standardized rows of the same columns and classes (another split's), is where the
+/// optimizer starts; standardized weights carry over between splits whose column means and scales differ a little. A converged fit reaches the same optimum from any start (the objective is
+/// strictly convex); a warm-started fit that does not converge within `maxIterations` is discarded and the fit
+/// made again from zero, so a warm start never changes an unconverged answer either.
+/// - Complexity: that of `LogisticRegression.fit` on the training rows.
+public func trainAndScoreModel(features: [Double], rows: Int, columns: Int, labels: [Int], classCount: Int,
+                               isTest: [Bool], classifier: LogisticRegression = .init(),
+                               warmStart: LogisticModel? = nil) -> (scores: Scores, model: LogisticModel) {
     precondition(features.count == rows * columns, "trainAndScore: \(features.count) values for \(rows) x \(columns)")
     precondition(labels.count == rows && isTest.count == rows, "trainAndScore: labels/isTest must have \(rows) entries")
     let (trainX, trainY) = selectRows(features, columns: columns, labels: labels, where: isTest, equals: false)
     let (testX, testY) = selectRows(features, columns: columns, labels: labels, where: isTest, equals: true)
     let scaler = Standardizer(fitting: trainX, rows: trainY.count, columns: columns)
-    let model = classifier.fit(x: scaler.transform(trainX, rows: trainY.count), rows: trainY.count,
-                               columns: columns, labels: trainY, classCount: classCount)
+    let model = classifier.fitPreferringWarmStart(
+        x: scaler.transform(trainX, rows: trainY.count), rows: trainY.count, columns: columns, labels: trainY,
+        classCount: classCount, warmStart: warmStart)
     let predicted = model.predict(x: scaler.transform(testX, rows: testY.count), rows: testY.count)
-    return Scores(
+    let scores = Scores(
         accuracy: accuracy(testY, predicted),
         balancedAccuracy: balancedAccuracy(testY, predicted, classCount: classCount),
         macroF1: macroF1(testY, predicted, classCount: classCount),
         confusion: confusionMatrix(testY, predicted, classCount: classCount),
         trainCount: trainY.count, testCount: testY.count,
         converged: model.converged, iterations: model.iterations)
+    return (scores, model)
+}
+
+extension LogisticRegression {
+    /// `fit` from `warmStart` when that converges, else from zero: the warm start saves iterations but never
+    /// changes what an unconverged fit returns (the cold fit's answer, as without a warm start).
+    /// - Complexity: that of `fit`, twice at most.
+    public func fitPreferringWarmStart(x: [Double], rows: Int, columns: Int, labels: [Int], classCount: Int,
+                                       warmStart: LogisticModel?) -> LogisticModel {
+        if let warmStart {
+            let warm = fit(x: x, rows: rows, columns: columns, labels: labels, classCount: classCount, warmStart: warmStart)
+            if warm.converged { return warm }
+        }
+        return fit(x: x, rows: rows, columns: columns, labels: labels, classCount: classCount)
+    }
 }
 
 /// Accuracy on the test rows of always predicting the most common training class (ties: smaller class id):

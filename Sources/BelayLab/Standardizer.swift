@@ -49,3 +49,41 @@ public struct Standardizer: Sendable, Equatable {
         return out
     }
 }
+
+extension LogisticModel {
+    /// The same decision function on raw rows, for a model fitted on rows standardized by `scaler`:
+    /// `w·((x − m)/s) + b = (w/s)·x + (b − Σ w·m/s)`. Scores, probabilities and predictions are unchanged.
+    /// - Complexity: O(classCount x columns).
+    public func unstandardized(by scaler: Standardizer) -> LogisticModel {
+        precondition(scaler.means.count == columns, "unstandardized: \(scaler.means.count) scales for \(columns) columns")
+        var out = self
+        for k in 0..<classCount {
+            var shift = 0.0
+            for j in 0..<columns {
+                let w = weights[k * columns + j] / scaler.scales[j]
+                out.weights[k * columns + j] = w
+                shift += w * scaler.means[j]
+            }
+            if intercepts[k].isFinite { out.intercepts[k] = intercepts[k] - shift }
+        }
+        return out
+    }
+
+    /// The same decision function on rows standardized by `scaler`, for a model on raw rows (the inverse of
+    /// ``unstandardized(by:)``): `w·x + b = (w·s)·((x − m)/s) + (b + Σ w·m)`. A raw-space model thus carries over
+    /// to any other split's standardization, which is how a rerun starts from the reference's fit.
+    /// - Complexity: O(classCount x columns).
+    public func standardized(by scaler: Standardizer) -> LogisticModel {
+        precondition(scaler.means.count == columns, "standardized: \(scaler.means.count) scales for \(columns) columns")
+        var out = self
+        for k in 0..<classCount {
+            var shift = 0.0
+            for j in 0..<columns {
+                out.weights[k * columns + j] = weights[k * columns + j] * scaler.scales[j]
+                shift += weights[k * columns + j] * scaler.means[j]
+            }
+            if intercepts[k].isFinite { out.intercepts[k] = intercepts[k] + shift }
+        }
+        return out
+    }
+}

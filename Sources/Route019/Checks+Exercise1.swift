@@ -119,8 +119,14 @@ extension Route019Checks {
             let fraction = studentTestFraction(context)
             let isTest = randomSplit(count: y.count, testFraction: fraction, seed: context.reference.options.seed)
             let reference = context.reference
-            let withLabel = reference.rerun(features: leaked, columns: 22, labels: y, classCount: classes.count, isTest: isTest)
-            let without = reference.rerun(features: base, columns: 21, labels: y, classCount: classes.count, isTest: isTest)
+            // The class of each dense code, so that the reruns can start from the reference's models.
+            var nameOf: [Int: String] = [:]
+            for (name, code) in codeOf where nameOf[code] == nil || name < nameOf[code]! { nameOf[code] = name }
+            let names = classes.map { nameOf[$0] ?? "" }
+            let withLabel = reference.rerun(
+                features: leaked, columns: 22, labels: y, classCount: classes.count, isTest: isTest, classNames: names)
+            let without = reference.rerun(
+                features: base, columns: 21, labels: y, classCount: classes.count, isTest: isTest, classNames: names)
             let bound = ConfidenceBounds.wilsonUpper(proportion: without.best.accuracy, count: without.testCount, z: z)
             let details = [
                 "Belay retrained on your \(y.count) rows, random \(percent(fraction)) test split (\(without.testCount) test rows), "
@@ -218,10 +224,12 @@ extension Route019Checks {
             classes = reference.encoder.classes
         }
         let fraction = studentTestFraction(context)
-        let reruns = (0..<splits).map { s in
+        let (rowValues, rowLabels, classNames) = (values, labels, classes)
+        let reruns = concurrentMap(splits) { s in
             reference.rerun(
-                features: values, columns: 21, labels: labels, classCount: classes.count,
-                isTest: randomSplit(count: labels.count, testFraction: fraction, seed: reference.options.seed &+ UInt64(s)))
+                features: rowValues, columns: 21, labels: rowLabels, classCount: classNames.count,
+                isTest: randomSplit(count: rowLabels.count, testFraction: fraction, seed: reference.options.seed &+ UInt64(s)),
+                classNames: classNames)
         }
         var best = RerunModel.allCases[0]
         var bestMean = -1.0

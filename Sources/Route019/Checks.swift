@@ -79,7 +79,7 @@ extension Route019Checks {
     /// `Cytoplasm`, `cytoplasmic`, `cytosol` → cytoplasm; `Membrane`, `membrane-bound` → membrane;
     /// `Secreted`, `extracellular` → secreted. Anything else is kept (lower-cased) and will disagree.
     static func normalizedLabel(_ raw: String) -> String {
-        let l = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let l = raw.trimmingWhitespaceAndNewlines.lowercased()
         if l.hasPrefix("cyto") { return "cytoplasm" }
         if l.hasPrefix("membr") || l == "cell membrane" || l == "plasma membrane" { return "membrane" }
         if l.hasPrefix("secret") || l.hasPrefix("extracell") { return "secreted" }

@@ -107,6 +107,8 @@ struct LeakyPipelineReference: RouteReference {
             reference: reference, rubric: rubric, audience: options.audience, belayVersion: options.belayVersion)
         grader.notebookRun = options.notebookRun
         grader.drawsFigures = options.drawsFigures
+        // What all students' figures share is reference work: done here, once, before the first student.
+        if options.drawsFigures { Route019Figures.prepare(reference) }
         return grader
     }
 

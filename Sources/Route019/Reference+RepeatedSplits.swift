@@ -203,8 +203,12 @@ extension Route019Reference {
             let isTest = k % 2 == 0 ? splits[k / 2].random : splits[k / 2].clustered
             let tests = isTest.count { $0 }
             guard tests > 0, tests < n else { return nil }
-            return trainAndScore(
-                features: values, rows: n, columns: columns, labels: labels, classCount: classCount, isTest: isTest)
+            // Each fit starts from the reference's own fit of the same split kind (same optimum, fewer iterations).
+            let warm = self.reuse.warmStart ? (k % 2 == 0 ? self.fittedModels.randomSplit : self.fittedModels.clusteredSplit) : nil
+            return trainAndScoreModel(
+                features: values, rows: n, columns: columns, labels: labels, classCount: classCount, isTest: isTest,
+                warmStart: warm
+            ).scores
         }
         let rows = seedList.indices.map { i in
             let clustered = splits[i].clustered

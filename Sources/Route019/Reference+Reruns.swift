@@ -1,5 +1,6 @@
 public import BelayLab
 import BelayData
+import Foundation
 import Synchronization
 
 // Reruns of a student's experiment with several common classifiers, and the statistical judgement of a reported
@@ -71,9 +72,18 @@ public struct Rerun: Sendable, Equatable {
 ///
 /// `features` is row-major `rows x columns`; labels lie in `0..<classCount` (a negative label marks a row to leave
 /// out). Both sides need at least one row; with fewer than two training classes every model predicts the one class.
+///
+/// One `Standardizer` is fitted on the split's training rows and serves the standardized models. `warmStart`, a
+/// model on standardized rows of the same columns and classes (the reference's fit of these features on its own
+/// split), is where both logistic fits start: the standardized one as it is, the unscaled one carried to raw rows
+/// (``LogisticModel/unstandardized(by:)``). The unscaled fit is solved in standardized coordinates
+/// (``LogisticRegression/fitUnscaled(x:rows:columns:labels:classCount:warmStart:)``): the same objective and
+/// optimum as a fit on the raw rows, which from zero would need thousands of iterations on the 21 features. A converged fit is the same optimum from any start; a warm-started
+/// fit that does not converge is made again from zero (``LogisticRegression/fitPreferringWarmStart(x:rows:columns:labels:classCount:warmStart:)``),
+/// so the accuracies do not depend on the warm start beyond the solver's tolerance.
 /// - Complexity: two logistic-regression fits plus one k-NN pass, O(iterations x rows x columns x classCount).
-public func rerunModels(features: [Double], rows: Int, columns: Int, labels: [Int], classCount: Int, isTest: [Bool])
-    -> Rerun
+public func rerunModels(features: [Double], rows: Int, columns: Int, labels: [Int], classCount: Int, isTest: [Bool],
+                        warmStart: LogisticModel? = nil) -> Rerun
 {
     precondition(features.count == rows * columns && labels.count == rows && isTest.count == rows,
                  "rerunModels: \(features.count) values, \(labels.count) labels, \(isTest.count) flags for \(rows) x \(columns)")
@@ -97,15 +107,17 @@ public func rerunModels(features: [Double], rows: Int, columns: Int, labels: [In
     let scaler = Standardizer(fitting: trainX, rows: nTrain, columns: columns)
     let scaledTrain = scaler.transform(trainX, rows: nTrain)
     let scaledTest = scaler.transform(testX, rows: nTest)
+    let warm = warmStart.flatMap { $0.columns == columns && $0.classCount == classCount ? $0 : nil }
     let fits: [@Sendable () -> Double] = [
         {
-            let model = LogisticRegression().fit(
-                x: scaledTrain, rows: nTrain, columns: columns, labels: trainY, classCount: classCount)
+            let model = LogisticRegression().fitPreferringWarmStart(
+                x: scaledTrain, rows: nTrain, columns: columns, labels: trainY, classCount: classCount, warmStart: warm)
             return accuracy(testY, model.predict(x: scaledTest, rows: nTest))
         },
         {
-            let model = LogisticRegression().fit(
-                x: trainX, rows: nTrain, columns: columns, labels: trainY, classCount: classCount)
+            let model = LogisticRegression().fitUnscaled(
+                x: trainX, rows: nTrain, columns: columns, labels: trainY, classCount: classCount,
+                warmStart: warm?.unstandardized(by: scaler))
             return accuracy(testY, model.predict(x: testX, rows: nTest))
         },
         {
@@ -169,27 +181,102 @@ enum RerunKey: Hashable, Sendable {
 }
 
 /// A bounded, thread-safe store of reruns (a batch of students often hands in the same splits).
+///
+/// Each key is computed once: a second student asking for a split that another is computing waits for that
+/// result instead of fitting the same models again beside it (students are graded on their own threads, so the
+/// wait blocks nothing else).
 final class RerunCache: Sendable {
     /// Most reruns kept; when full the store starts over (a batch moves on from one split to the next).
     static let capacity = 64
-    private let store = Mutex<[RerunKey: Rerun]>([:])
+    /// One key's rerun, computed under its own lock by the first thread that asks.
+    final class Slot: @unchecked Sendable {
+        let lock = NSLock()
+        var value: Rerun?
+    }
+    private let store = Mutex<[RerunKey: Slot]>([:])
 
     init() {}
 
-    /// The rerun for `key`, computing it with `compute` once (two threads may both compute a new key; the
-    /// results are equal and the second is dropped).
+    /// The rerun for `key`, computing it with `compute` once.
     func rerun(_ key: RerunKey, _ compute: () -> Rerun) -> Rerun {
-        if let hit = store.withLock({ $0[key] }) { return hit }
-        let computed = compute()
-        store.withLock { cache in
+        let slot = store.withLock { cache in
+            if let slot = cache[key] { return slot }
             if cache.count >= Self.capacity { cache.removeAll() }
-            if cache[key] == nil { cache[key] = computed }
+            let slot = Slot()
+            cache[key] = slot
+            return slot
         }
-        return computed
+        slot.lock.lock()
+        defer { slot.lock.unlock() }
+        if let value = slot.value { return value }
+        let value = compute()
+        slot.value = value
+        return value
     }
 
     /// Number of reruns held (for tests).
     var count: Int { store.withLock { $0.count } }
+}
+
+/// What the reruns of students' experiments reuse.
+///
+/// Sharing never changes a grade: a shared fit is the fit of the same numbers. Warm starts are off by default,
+/// because on the real data they do not meet that bar: a warm-started fit stops within the solver's tolerance
+/// (1e-4) of the optimum, but at another point than the cold fit, and on 3 of 13 reruns of the embedded data one or
+/// two test proteins of a 330-protein test set flip, so a printed accuracy moves by 0.003-0.006
+/// (`RerunReuseTests`); on the 256-wide embeddings they save only about 10% of the iterations (about 220 instead of
+/// 245), and on the 21 features the fits take about 35 iterations anyway.
+public struct RerunReuse: Sendable, Equatable {
+    /// Start every rerun fit from the reference's model of the same features (changes printed accuracies by a test
+    /// protein or two; off by default).
+    public var warmStart: Bool
+    /// Share reruns between students whose splits (and features and labels) are identical.
+    public var sharing: Bool
+
+    public init(warmStart: Bool, sharing: Bool) {
+        self.warmStart = warmStart
+        self.sharing = sharing
+    }
+
+    /// What grading uses: fits shared between identical splits, every fit from zero.
+    public static let standard = RerunReuse(warmStart: false, sharing: true)
+    /// Both.
+    public static let all = RerunReuse(warmStart: true, sharing: true)
+    /// Neither: every rerun fitted from zero, every time.
+    public static let none = RerunReuse(warmStart: false, sharing: false)
+}
+
+/// The reference's four fitted models, on standardized rows (`trainAndScoreModel`), with the classes they score.
+public struct ReferenceModels: Sendable {
+    /// Class names, in the models' class order.
+    public var classes: [String]
+    /// 21 features + encoded label (22 columns), the reference's random split.
+    public var leakage: LogisticModel
+    /// 21 features, the same split.
+    public var baseline: LogisticModel
+    /// Unit-normalized embeddings, random split.
+    public var randomSplit: LogisticModel
+    /// Unit-normalized embeddings, clustered split.
+    public var clusteredSplit: LogisticModel
+
+    /// `model` with its classes reordered as `names` (a student's class order; a name the reference does not know
+    /// gets zero weights), or nil when no name is known.
+    /// - Complexity: O(names x columns).
+    public func model(_ model: LogisticModel, forClasses names: [String]) -> LogisticModel? {
+        if names == classes { return model }
+        let d = model.columns
+        var out = LogisticModel(
+            classCount: names.count, columns: d, weights: [Double](repeating: 0, count: names.count * d),
+            intercepts: [Double](repeating: 0, count: names.count), iterations: 0, converged: true, gradientNorm: 0)
+        var known = 0
+        for (k, name) in names.enumerated() {
+            guard let r = classes.firstIndex(of: name), model.intercepts[r].isFinite else { continue }
+            known += 1
+            for j in 0..<d { out.weights[k * d + j] = model.weights[r * d + j] }
+            out.intercepts[k] = model.intercepts[r]
+        }
+        return known > 0 ? out : nil
+    }
 }
 
 extension Route019Reference {
@@ -201,7 +288,7 @@ extension Route019Reference {
     /// - Complexity: that of `rerunModels` the first time for a split, O(ids) after.
     public func rerun(ids: [String], isTest: [Bool]) -> Rerun {
         precondition(ids.count == isTest.count, "rerun: \(ids.count) ids, \(isTest.count) flags")
-        return rerunCache.rerun(.embeddings(ids: ids, isTest: isTest)) {
+        let compute = { [self] in
             var rows: [Int] = [], labels: [Int] = [], flags: [Bool] = []
             for (i, id) in ids.enumerated() {
                 guard let row = datasetRowByID[id], let index = indexByID[id] else { continue }
@@ -210,21 +297,36 @@ extension Route019Reference {
                 flags.append(isTest[i])
             }
             let matrix = dataset.embeddings.subset(rows)
+            // The reference's embedding model is fitted on unit-normalized rows; standardized, those columns and
+            // the file's are nearly the same, so it is a close start for either split.
             return rerunModels(
                 features: matrix.values.map(Double.init), rows: matrix.count, columns: matrix.dimension,
-                labels: labels, classCount: encoder.classes.count, isTest: flags)
+                labels: labels, classCount: encoder.classes.count, isTest: flags,
+                warmStart: self.reuse.warmStart ? self.fittedModels.randomSplit : nil)
         }
+        return reuse.sharing ? rerunCache.rerun(.embeddings(ids: ids, isTest: isTest), compute) : compute()
     }
 
     /// Reruns every `RerunModel` on a feature matrix (a student's own features.csv), cached by its content and split.
+    ///
+    /// `classNames`, the class of each label code (the student's encoding), lets the fits start from the reference's
+    /// model of the same columns (21 features, or 22 with the encoded label) in the student's class order.
     /// - Complexity: that of `rerunModels` the first time, O(values) after.
-    public func rerun(features: [Double], columns: Int, labels: [Int], classCount: Int, isTest: [Bool]) -> Rerun {
-        rerunCache.rerun(
-            .features(values: features, columns: columns, labels: labels, classCount: classCount, isTest: isTest)
-        ) {
-            rerunModels(
+    public func rerun(features: [Double], columns: Int, labels: [Int], classCount: Int, isTest: [Bool],
+                      classNames: [String]? = nil) -> Rerun {
+        let compute = { [self] in
+            var warm: LogisticModel?
+            if self.reuse.warmStart, let classNames, classNames.count == classCount {
+                let own = columns == 22 ? self.fittedModels.leakage : columns == 21 ? self.fittedModels.baseline : nil
+                warm = own.flatMap { self.fittedModels.model($0, forClasses: classNames) }
+            }
+            return rerunModels(
                 features: features, rows: labels.count, columns: columns, labels: labels, classCount: classCount,
-                isTest: isTest)
+                isTest: isTest, warmStart: warm)
         }
+        guard reuse.sharing else { return compute() }
+        return rerunCache.rerun(
+            .features(values: features, columns: columns, labels: labels, classCount: classCount, isTest: isTest),
+            compute)
     }
 }

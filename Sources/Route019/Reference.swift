@@ -108,11 +108,17 @@ public final class Route019Reference: Sendable {
     let auditCache = Mutex<[AuditKey: HomologyAudit]>([:])
     /// Reruns of students' experiments, by split (see `rerun(ids:isTest:)` in Reference+Reruns.swift).
     let rerunCache = RerunCache()
+    /// What reruns reuse: warm starts from the reference's fits, fits shared between identical splits.
+    public let reuse: RerunReuse
+    /// The reference's four fitted models (on standardized rows), where reruns of the same features start.
+    public let fittedModels: ReferenceModels
 
-    /// Runs the route on `dataset`.
-    public init(dataset: CourseDataset, options: ReferenceOptions = .init()) {
+    /// Runs the route on `dataset`. `reuse` says what the reruns of students' experiments may reuse (shared fits,
+    /// no warm starts by default: see ``RerunReuse``).
+    public init(dataset: CourseDataset, options: ReferenceOptions = .init(), reuse: RerunReuse = .standard) {
         self.dataset = dataset
         self.options = options
+        self.reuse = reuse
         let threshold = dataset.threshold(override: options.threshold)
         self.threshold = threshold
 
@@ -213,24 +219,28 @@ public final class Route019Reference: Sendable {
         let embeddingValues = aligned.values.map(Double.init)
         let n = ids.count
         // The four experiments are independent: fit them on all cores (BLAS runs one thread per call).
-        let experiments: [@Sendable () -> Scores] = [
-            { trainAndScore(features: leaked, rows: n, columns: 22, labels: codes, classCount: k, isTest: featureIsTest) },
-            { trainAndScore(features: base, rows: n, columns: 21, labels: codes, classCount: k, isTest: featureIsTest) },
+        let experiments: [@Sendable () -> (scores: Scores, model: LogisticModel)] = [
+            { trainAndScoreModel(features: leaked, rows: n, columns: 22, labels: codes, classCount: k, isTest: featureIsTest) },
+            { trainAndScoreModel(features: base, rows: n, columns: 21, labels: codes, classCount: k, isTest: featureIsTest) },
             {
-                trainAndScore(
+                trainAndScoreModel(
                     features: embeddingValues, rows: aligned.count, columns: aligned.dimension, labels: alignedCodes,
                     classCount: k, isTest: randomIsTest)
             },
             {
-                trainAndScore(
+                trainAndScoreModel(
                     features: embeddingValues, rows: aligned.count, columns: aligned.dimension, labels: alignedCodes,
                     classCount: k, isTest: clusteredIsTest)
             },
         ]
-        let s = concurrentMap(experiments.count) { experiments[$0]() }
+        let fitted = concurrentMap(experiments.count) { experiments[$0]() }
+        let s = fitted.map(\.scores)
         self.figures = RouteFigures(
             leakage: s[0], baseline: s[1], majority: majorityBaseline(labels: codes, isTest: featureIsTest, classCount: k),
             randomSplit: s[2], clusteredSplit: s[3])
+        self.fittedModels = ReferenceModels(
+            classes: encoder.classes, leakage: fitted[0].model, baseline: fitted[1].model, randomSplit: fitted[2].model,
+            clusteredSplit: fitted[3].model)
     }
 
     /// Row-major features: 21 columns, plus the encoded label as a 22nd when `leakedCodes` is given.

@@ -26,6 +26,16 @@ public enum Route019Figures {
         [similarity(context), clusterSizes(context), accuracies(context), audit(context)].compactMap { $0 }
     }
 
+    /// Computes what every student's figures share (the similarity distribution, the repeated splits) now, on all
+    /// cores, rather than in the first student's grading: a batch's graders call it once with the reference run.
+    /// - Complexity: that of the ``PerReference`` values, once per reference.
+    public static func prepare(_ reference: Route019Reference) {
+        _ = concurrentMap(2) { k in
+            if k == 0 { _ = datasetSimilarity(reference) } else { _ = repeated(reference) }
+            return k
+        }
+    }
+
     /// The student's threshold when metrics.csv gives a usable one, else the reference's.
     static func threshold(_ context: Route019Context) -> (value: Float, isStudent: Bool) {
         if let t = Route019Checks.studentThreshold(context) { return (t, true) }

@@ -60,4 +60,44 @@ import Testing
         let warm = LogisticRegression().fit(x: x, rows: 120, columns: 3, labels: y, classCount: 3, warmStart: other)
         #expect(cold == warm)
     }
+
+    /// Raw columns of very different scales: the standardized-coordinates solve of the unscaled problem reaches the
+    /// optimum of a plain fit on the raw rows (tightly converged), in far fewer iterations.
+    @Test func unscaledFitInStandardizedCoordinates_isThePlainFitsOptimum() {
+        let columns = 4
+        let (z, y) = Fixtures.blobs(rows: 300, columns: columns, seed: 21, spread: 1.3)
+        let scales = [300.0, 1, 0.05, 20]
+        let x = z.enumerated().map { $0.element * scales[$0.offset % columns] + 10 * Double($0.offset % columns) }
+        // Near single precision's limit (X·Wᵀ is evaluated in Float), so neither fit need report convergence.
+        let tight = LogisticRegression(maxIterations: 20000, tolerance: 1e-7)
+        let plain = tight.fit(x: x, rows: 300, columns: columns, labels: y, classCount: 3)
+        let solved = tight.fitUnscaled(x: x, rows: 300, columns: columns, labels: y, classCount: 3)
+        let same = zip(plain.predict(x: x, rows: 300), solved.predict(x: x, rows: 300)).filter { $0 == $1 }.count
+        #expect(same >= 297, "\(same) of 300 predictions agree")
+        let p = plain.probabilities(x: x, rows: 300), q = solved.probabilities(x: x, rows: 300)
+        let worst = zip(p, q).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 0.05, "probabilities differ by up to \(worst)")
+        let quick = LogisticRegression().fitUnscaled(x: x, rows: 300, columns: columns, labels: y, classCount: 3)
+        let slow = LogisticRegression().fit(x: x, rows: 300, columns: columns, labels: y, classCount: 3)
+        #expect(quick.iterations < slow.iterations, "\(quick.iterations) vs \(slow.iterations) iterations")
+        // At the default tolerance, warm-started from another fit or not: the same predictions.
+        let cold = LogisticRegression().fitUnscaled(x: x, rows: 300, columns: columns, labels: y, classCount: 3)
+        let warm = LogisticRegression().fitUnscaled(x: x, rows: 300, columns: columns, labels: y, classCount: 3, warmStart: plain)
+        #expect(cold.converged && warm.converged)
+        let agree = zip(cold.predict(x: x, rows: 300), warm.predict(x: x, rows: 300)).filter { $0 == $1 }.count
+        #expect(agree >= 297)
+    }
+
+    /// A model carried to raw rows and back scores every row the same.
+    @Test func standardizedAndUnstandardizedModels_scoreTheSame() {
+        let (x, y) = Fixtures.blobs(rows: 120, columns: 3, seed: 4)
+        let scaler = Standardizer(fitting: x, rows: 120, columns: 3)
+        let z = scaler.transform(x, rows: 120)
+        let model = LogisticRegression().fit(x: z, rows: 120, columns: 3, labels: y, classCount: 3)
+        let raw = model.unstandardized(by: scaler)
+        for (a, b) in zip(model.decisionFunction(x: z, rows: 120), raw.decisionFunction(x: x, rows: 120)) {
+            #expect(abs(a - b) <= 1e-9 * max(1, abs(a)))
+        }
+        for (a, b) in zip(raw.standardized(by: scaler).weights, model.weights) { #expect(abs(a - b) <= 1e-12 * max(1, abs(a))) }
+    }
 }

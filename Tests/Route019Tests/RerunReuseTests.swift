@@ -1,0 +1,161 @@
+import BelayData
+import BelayGrading
+import BelayLab
+import BelayReports
+import BelayTestSupport
+import Foundation
+@testable import Route019
+import Testing
+
+/// The real data's reference with nothing reused: every rerun fitted from zero, no fit shared (made once).
+/// (`sharedReference` reuses what grading reuses: ``RerunReuse/standard``.)
+let referenceWithoutReuse: Route019Reference = Route019Reference(dataset: sharedReference.dataset, reuse: .none)
+
+// Reruns reuse what is known (warm starts from the reference's fits, fits shared between identical splits). Neither
+// may change a grade: these tests compare against the same reruns made from zero on the real data.
+@Suite("Reruns that reuse fits give the same figures and grades", .serialized)
+struct RerunReuseTests {
+    /// Every model's accuracy as the reports print it.
+    func printed(_ rerun: Rerun) -> [String] {
+        rerun.accuracies.map { "\($0.model.rawValue): \(Route019Checks.fixed3($0.accuracy))" }
+    }
+
+    /// Warm starts land within the solver's tolerance of the cold fit's optimum, which on the real data is within a
+    /// test protein or two (not always to the printed precision: why grading does not use them, see `RerunReuse`).
+    @Test func warmStartedReruns_landWithinTwoTestProteinsOfColdOnes() {
+        #expect(RerunReuse.standard.warmStart == false && RerunReuse.standard.sharing)
+        #expect(sharedReference.reuse == .standard)
+        let reference = sharedReference
+        let models = reference.fittedModels
+        let k = reference.encoder.classes.count
+        // 21 features and 21 + leaked label, random splits of several seeds and test fractions.
+        let base = Route019Reference.featureMatrix(reference.features, leakedCodes: nil)
+        let leaked = Route019Reference.featureMatrix(reference.features, leakedCodes: reference.codes)
+        let n = reference.codes.count
+        for (seed, fraction) in [(UInt64(42), 0.2), (7, 0.25), (2024, 0.3)] {
+            let isTest = randomSplit(count: n, testFraction: fraction, seed: seed)
+            for (values, columns, warm) in [(base, 21, models.baseline), (leaked, 22, models.leakage)] {
+                let cold = rerunModels(features: values, rows: n, columns: columns, labels: reference.codes, classCount: k, isTest: isTest)
+                let hot = rerunModels(
+                    features: values, rows: n, columns: columns, labels: reference.codes, classCount: k, isTest: isTest,
+                    warmStart: warm)
+                expectClose(cold, hot, "\(columns) columns, seed \(seed), fraction \(fraction)")
+            }
+        }
+        // The file's embeddings (as students' classifiers see them) on random and clustered splits.
+        let rows = reference.alignedIDs.compactMap { reference.datasetRowByID[$0] }
+        #expect(rows.count == reference.alignedIDs.count)
+        let matrix = reference.dataset.embeddings.subset(rows)
+        let values = matrix.values.map(Double.init)
+        let labels = reference.alignedCodes
+        for seed in [UInt64(42), 3] {
+            for isTest in [
+                randomSplit(count: matrix.count, testFraction: 0.2, seed: seed),
+                clusteredSplit(clusterLabels: reference.clustering.labels, testFraction: 0.2, seed: seed),
+            ] {
+                let cold = rerunModels(features: values, rows: matrix.count, columns: matrix.dimension, labels: labels, classCount: k, isTest: isTest)
+                let hot = rerunModels(
+                    features: values, rows: matrix.count, columns: matrix.dimension, labels: labels, classCount: k,
+                    isTest: isTest, warmStart: models.randomSplit)
+                expectClose(cold, hot, "embeddings, seed \(seed)")
+            }
+        }
+    }
+
+    func expectClose(_ cold: Rerun, _ hot: Rerun, _ what: String) {
+        #expect(cold.testCount == hot.testCount)
+        for (a, b) in zip(cold.accuracies, hot.accuracies) {
+            #expect(abs(a.accuracy - b.accuracy) <= 2.0 / Double(cold.testCount) + 1e-12, "\(what): \(printed(cold)) vs \(printed(hot))")
+        }
+        // Models that need no optimizer are the same exactly.
+        #expect(Array(printed(cold).suffix(2)) == Array(printed(hot).suffix(2)), "\(what)")
+    }
+
+    @Test func repeatedSplits_areTheSameWithAndWithoutReuse() {
+        #expect(sharedReference.repeatedSplits(seeds: 1...4).report() == referenceWithoutReuse.repeatedSplits(seeds: 1...4).report())
+    }
+
+    @Test func sharedFitsAreComputedOnce_evenWhenAsked_atTheSameTime() async {
+        let cache = RerunCache()
+        let calls = Counter()
+        let key = RerunKey.features(values: [1, 2], columns: 1, labels: [0, 1], classCount: 2, isTest: [false, true])
+        let results = await withTaskGroup(of: Rerun.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    cache.rerun(key) {
+                        calls.increment()
+                        return Rerun(accuracies: [RerunAccuracy(model: .majority, accuracy: 0.5)], trainCount: 1, testCount: 1)
+                    }
+                }
+            }
+            var all: [Rerun] = []
+            for await r in group { all.append(r) }
+            return all
+        }
+        #expect(calls.value == 1)
+        #expect(results.count == 8 && Set(results.map(\.testCount)) == [1])
+    }
+
+    /// A class of variations of the reference solution (another test fraction, figures off by a little or a lot,
+    /// dropped rows, another seed's splits), graded by both references: every report byte-identical.
+    @Test func gradesAreByteIdentical_withAndWithoutReuse() async throws {
+        let solution = repositoryRoot.appendingPathComponent("solutions/019-leaky-pipeline")
+        let folder = try TemporaryDirectory(prefix: "belay-reuse-class")
+        defer { folder.cleanup() }
+        let files = ["features.csv", "label_encoding.csv", "clusters.csv", "splits.csv", "metrics.csv", "reflection.md"]
+        var students: [URL] = []
+        for i in 0..<5 {
+            let student = folder.url.appendingPathComponent("student\(i)")
+            try FileManager.default.createDirectory(at: student, withIntermediateDirectories: true)
+            for file in files {
+                var text = try String(contentsOf: solution.appendingPathComponent(file), encoding: .utf8)
+                if file == "metrics.csv", i % 3 == 1 {
+                    text = text.replacingOccurrences(of: "random_split_accuracy,", with: "random_split_accuracy,0.9")
+                }
+                if file == "metrics.csv", i == 4 { text = text.replacingOccurrences(of: "test_fraction,0.2", with: "test_fraction,0.25") }
+                if file == "features.csv", i % 5 == 2 {
+                    text = text.split(separator: "\n").dropLast(40 + i).joined(separator: "\n") + "\n"
+                }
+                if file == "splits.csv", i == 3 {
+                    // Every tenth protein moves to the other side of the random split.
+                    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    for r in stride(from: 1, to: lines.count, by: 10) {
+                        var cells = lines[r].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                        guard cells.count == 3 else { continue }
+                        cells[1] = cells[1] == "train" ? "test" : "train"
+                        lines[r] = cells.joined(separator: ",")
+                    }
+                    text = lines.joined(separator: "\n")
+                }
+                try Data(text.utf8).write(to: student.appendingPathComponent(file))
+            }
+            students.append(student)
+        }
+        func reports(_ reference: Route019Reference) async -> [[String]] {
+            var grader = Route019Grader(reference: reference, rubric: sharedRubric, audience: .instructor, belayVersion: "test")
+            grader.drawsFigures = false  // the figures' fits are the reference's own, the same code either way
+            var out: [[String]] = []
+            for (i, student) in students.enumerated() {
+                let report = await grader.grade(submissionAt: student, name: "student\(i)", sha256: "")
+                let options = ReportFormatOptions(reproducible: true, student: "student\(i)")
+                out.append(ReportFormat.all.map { $0.render(report, options) })
+            }
+            return out
+        }
+        let reused = await reports(sharedReference)
+        let fresh = await reports(referenceWithoutReuse)
+        for (i, (a, b)) in zip(reused, fresh).enumerated() {
+            for (f, (x, y)) in zip(a, b).enumerated() {
+                #expect(x == y, "student\(i), \(ReportFormat.all[f].fileName) differs with reuse on and off")
+            }
+        }
+    }
+}
+
+/// A thread-safe call counter.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
