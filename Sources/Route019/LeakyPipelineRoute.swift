@@ -17,9 +17,11 @@ public struct LeakyPipelineRoute: Route {
     public var id: String { "019-leaky-pipeline" }
     public var title: String { "The Leaky Pipeline" }
 
-    /// A file of the CSV contract, a notebook, or a Swift package.
+    /// A file of the CSV contract, or a notebook. A Swift package is recognized by its exercise protocol
+    /// (``recognizes(submissionAt:fileNames:)``), never by its `Package.swift`, which every route's packages have; a
+    /// zipped package, whose sources are not read to choose a route, falls to the default route, this one.
     public func recognizes(fileNames: Set<String>) -> Bool {
-        let contract: Set<String> = ["features.csv", "label_encoding.csv", "clusters.csv", "splits.csv", "metrics.csv", "package.swift"]
+        let contract: Set<String> = ["features.csv", "label_encoding.csv", "clusters.csv", "splits.csv", "metrics.csv"]
         // A notebook alone is a notebook submission (Belay runs it). Beside CSV files the CSVs' names decide: another
         // route's students hand in their notebook too, and must not be taken for this route's.
         return !fileNames.isDisjoint(with: contract)

@@ -17,8 +17,9 @@ public enum SwiftRoute {
 extension LeakyPipelineRoute {
     /// A Swift package is this route's when it declares a type conforming to `LeakyPipelineExercises`; other
     /// submissions are recognized by their file names (``recognizes(fileNames:)``).
+    /// A `Package.swift` alone says nothing: every route's Swift packages have one.
     public func recognizes(submissionAt directory: URL, fileNames: Set<String>) -> Bool {
-        guard fileNames.contains("package.swift") else { return recognizes(fileNames: fileNames) }
-        return SwiftTrack(LeakyPipelineCatalogue.self).isDeclared(inPackageAt: directory)
+        recognizes(fileNames: fileNames)
+            || (fileNames.contains("package.swift") && SwiftTrack(LeakyPipelineCatalogue.self).isDeclared(inPackageAt: directory))
     }
 }

@@ -28,11 +28,12 @@ public enum Route020SwiftTrack {
 }
 
 extension GoodModelsRoute {
-    /// A Swift package is this route's when it declares a type conforming to `GoodModelsExercises`; other
-    /// submissions are recognized by their file names (``recognizes(fileNames:)``).
+    /// A submission is this route's when it holds the CSV contract's files (``recognizes(fileNames:)``) or a Swift
+    /// package declaring a type conforming to `GoodModelsExercises`. A `Package.swift` alone says nothing: every
+    /// route's Swift packages have one.
     public func recognizes(submissionAt directory: URL, fileNames: Set<String>) -> Bool {
-        guard fileNames.contains("package.swift") else { return recognizes(fileNames: fileNames) }
-        return Route020SwiftTrack.track.isDeclared(inPackageAt: directory)
+        recognizes(fileNames: fileNames)
+            || (fileNames.contains("package.swift") && Route020SwiftTrack.track.isDeclared(inPackageAt: directory))
     }
 }
 
