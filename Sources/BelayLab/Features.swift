@@ -79,9 +79,10 @@ private let byteClass: [UInt8] = {
     return table
 }()
 
-/// The same rules as `unicodeFeatures` over ASCII bytes; nil when a byte is not ASCII.
-private func asciiFeatures(_ bytes: UnsafeBufferPointer<UInt8>) -> SequenceFeatures? {
-    var counts = [Int](repeating: 0, count: 20)
+/// The same rules as `unicodeFeatures` over ASCII bytes: calls `count` with each standard residue's index and
+/// returns the length, or nil when a byte is not ASCII (the caller then falls back to `unicodeFeatures`).
+@inline(__always)
+private func scanASCII<Bytes: Sequence<UInt8>>(_ bytes: Bytes, count: (Int) -> Void) -> Int? {
     var length = 0
     var pendingStar = false
     for byte in bytes {
@@ -99,9 +100,16 @@ private func asciiFeatures(_ bytes: UnsafeBufferPointer<UInt8>) -> SequenceFeatu
                 pendingStar = false
             }
             length += 1
-            if c < 20 { counts[Int(c)] += 1 }
+            if c < 20 { count(Int(c)) }
         }
     }
+    return length
+}
+
+/// `scanASCII` into a `SequenceFeatures`.
+private func asciiFeatures(_ bytes: UnsafeBufferPointer<UInt8>) -> SequenceFeatures? {
+    var counts = [Int](repeating: 0, count: 20)
+    guard let length = scanASCII(bytes, count: { counts[$0] += 1 }) else { return nil }
     return SequenceFeatures(length: length, counts: counts)
 }
 
@@ -149,26 +157,7 @@ public func appendFeatureRow(_ sequence: String, to matrix: inout [Double]) {
     matrix.append(contentsOf: repeatElement(0, count: 21))
     let done = sequence.utf8.withContiguousStorageIfAvailable { bytes in
         matrix.withUnsafeMutableBufferPointer { m in
-            var length = 0
-            var pendingStar = false
-            for byte in bytes {
-                let c = byteClass[Int(byte)]
-                switch c {
-                case 21: continue
-                case 23: return false
-                case 22:
-                    if pendingStar { length += 1 }
-                    pendingStar = true
-                    continue
-                default:
-                    if pendingStar {
-                        length += 1
-                        pendingStar = false
-                    }
-                    length += 1
-                    if c < 20 { m[start + 1 + Int(c)] += 1 }
-                }
-            }
+            guard let length = scanASCII(bytes, count: { m[start + 1 + $0] += 1 }) else { return false }
             m[start] = Double(length)
             return true
         }
