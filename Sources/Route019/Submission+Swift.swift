@@ -81,7 +81,9 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
         -> Route019Submission
     {
         var runner = self.runner
-        runner.runPolicy.hiddenPaths = await hiddenPaths(submission: directory, reference: reference)
+        runner.runPolicy.hiddenPaths = SandboxPolicy.graderFolders(
+            rubric: try? Route019Grader.defaultRubricURL(), dataFiles: [reference.dataset.sheetPath, reference.dataset.embeddingPath],
+            submission: directory, swiftc: await runner.builder.toolchain.swiftc)
         // One memory total for the student's build and every task, where the machine offers a cgroup.
         let memory: String
         switch SandboxMemoryGroup.create(limit: SandboxPolicy.studentMemoryTotal) {
@@ -305,23 +307,6 @@ public struct Route019SwiftGrading: SwiftModuleGrading {
         return submission
     }
 
-    /// What a student's process must not see although it may be world-readable: the rubric, the data, the class
-    /// folder (other students), Belay's own tree (reference solutions), the grader's working folder and home.
-    /// Folders holding the Swift toolchain stay visible (the module links its runtime).
-    func hiddenPaths(submission: URL, reference: Route019Reference) async -> [String] {
-        var paths: [String] = []
-        if let rubric = try? Route019Grader.defaultRubricURL() { paths.append(rubric.deletingLastPathComponent().path) }
-        paths.append(URL(fileURLWithPath: reference.dataset.sheetPath).deletingLastPathComponent().path)
-        paths.append(URL(fileURLWithPath: reference.dataset.embeddingPath).deletingLastPathComponent().path)
-        paths.append(submission.standardizedFileURL.deletingLastPathComponent().path)
-        // Belay's source tree: Sources/Route019/<this file> → the package root.
-        paths.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path)
-        if let executable = Bundle.main.executableURL { paths.append(executable.deletingLastPathComponent().path) }
-        paths.append(FileManager.default.currentDirectoryPath)
-        if let home = ProcessInfo.processInfo.environment["HOME"] { paths.append(home) }
-        let toolchain = URL(fileURLWithPath: await runner.builder.toolchain.swiftc).resolvingSymlinksInPath().path
-        return paths.filter { !toolchain.hasPrefix($0 + "/") }
-    }
 
     /// Fits the reference classifier on the training rows and returns the test rows' truth and predictions.
     static func fitPredict(_ x: [Double], columns: Int, labels: [Int], isTest: [Bool]) -> (truth: [Int], predicted: [Int])? {

@@ -61,7 +61,9 @@ struct Route020SwiftGrading {
             return unusable(name, FileProblem(location: "the Swift package", message: "cannot be graded on this machine: \(error)"))
         }
         var runner = SwiftSubmissionRunner(GoodModelsCatalogue.self, builder: builder, modules: [Route020SwiftTrack.kit])
-        runner.runPolicy.hiddenPaths = await hiddenPaths(submission: directory, builder: builder)
+        runner.runPolicy.hiddenPaths = SandboxPolicy.graderFolders(
+            rubric: try? Route020Grader.defaultRubricURL(), dataFiles: [reference.dataset.sheetPath, reference.dataset.embeddingPath],
+            submission: directory, swiftc: await builder.toolchain.swiftc)
         if case .success(let group) = SandboxMemoryGroup.create(limit: SandboxPolicy.studentMemoryTotal) {
             runner.runPolicy.memoryGroup = group
         }
@@ -239,23 +241,6 @@ struct Route020SwiftGrading {
         return submission
     }
 
-    /// What a student's process must not see although it may be world-readable: the rubric, the data, the class
-    /// folder (other students), Belay's own tree (reference solutions), the grader's working folder and home.
-    /// Folders holding the Swift toolchain stay visible (the module links its runtime).
-    private func hiddenPaths(submission: URL, builder: SwiftModuleBuilder) async -> [String] {
-        var paths: [String] = []
-        if let rubric = try? Route020Grader.defaultRubricURL() { paths.append(rubric.deletingLastPathComponent().path) }
-        paths.append(URL(fileURLWithPath: reference.dataset.sheetPath).deletingLastPathComponent().path)
-        paths.append(URL(fileURLWithPath: reference.dataset.embeddingPath).deletingLastPathComponent().path)
-        paths.append(submission.standardizedFileURL.deletingLastPathComponent().path)
-        // Belay's source tree: Sources/Route020/<this file> → the package root.
-        paths.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path)
-        if let executable = Bundle.main.executableURL { paths.append(executable.deletingLastPathComponent().path) }
-        paths.append(FileManager.default.currentDirectoryPath)
-        if let home = ProcessInfo.processInfo.environment["HOME"] { paths.append(home) }
-        let toolchain = URL(fileURLWithPath: await builder.toolchain.swiftc).resolvingSymlinksInPath().path
-        return paths.filter { !toolchain.hasPrefix($0 + "/") }
-    }
 }
 
 extension Route020Grader {

@@ -1,0 +1,21 @@
+public import Foundation
+
+extension SandboxPolicy {
+    /// What a student's process must not see although it may be world-readable (for ``hiddenPaths``): the folders
+    /// of the rubric and of the data files, the class folder (other students: the submission's parent), Belay's own
+    /// source tree (reference solutions), the grader's executable folder, working folder and home. Folders holding
+    /// the Swift toolchain (`swiftc`) stay visible: the module links its runtime.
+    public static func graderFolders(rubric: URL?, dataFiles: [String], submission: URL, swiftc: String) -> [String] {
+        var paths: [String] = []
+        if let rubric { paths.append(rubric.deletingLastPathComponent().path) }
+        for file in dataFiles { paths.append(URL(fileURLWithPath: file).deletingLastPathComponent().path) }
+        paths.append(submission.standardizedFileURL.deletingLastPathComponent().path)
+        // Belay's source tree: Sources/BelaySandbox/<this file> → the package root.
+        paths.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path)
+        if let executable = Bundle.main.executableURL { paths.append(executable.deletingLastPathComponent().path) }
+        paths.append(FileManager.default.currentDirectoryPath)
+        if let home = ProcessInfo.processInfo.environment["HOME"] { paths.append(home) }
+        let toolchain = URL(fileURLWithPath: swiftc).resolvingSymlinksInPath().path
+        return paths.filter { !toolchain.hasPrefix($0 + "/") }
+    }
+}
