@@ -196,13 +196,18 @@ public struct GraderOptions: Sendable {
     /// Whether reports carry figures of the student's work (``GradeReport/figures``, drawn by the HTML report);
     /// off when no report that draws them is written, since they cost a pass over the student's data.
     public var drawsFigures: Bool
+    /// Where results that are the same numbers every time (reruns of a student's split) are kept between runs;
+    /// nil computes everything afresh. A stored result never changes a grade, only how long it takes.
+    public var resultStore: ResultStore?
 
     /// Creates options.
-    public init(audience: Audience, belayVersion: String, notebookRun: NotebookRunOptions? = nil, drawsFigures: Bool = true) {
+    public init(audience: Audience, belayVersion: String, notebookRun: NotebookRunOptions? = nil, drawsFigures: Bool = true,
+                resultStore: ResultStore? = nil) {
         self.audience = audience
         self.belayVersion = belayVersion
         self.notebookRun = notebookRun
         self.drawsFigures = drawsFigures
+        self.resultStore = resultStore
     }
 }
 

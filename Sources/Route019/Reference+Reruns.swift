@@ -1,5 +1,6 @@
 public import BelayLab
 import BelayData
+import BelayRoute
 import Foundation
 import Synchronization
 
@@ -178,6 +179,53 @@ enum RerunKey: Hashable, Sendable {
     case embeddings(ids: [String], isTest: [Bool])
     /// A feature matrix and its labels, split by `isTest`.
     case features(values: [Double], columns: Int, labels: [Int], classCount: Int, isTest: [Bool])
+
+    /// The key's content as a ``ResultStore`` key's parts (exact: doubles by their bits).
+    var storeParts: [Data] {
+        switch self {
+        case .embeddings(let ids, let isTest):
+            return [Data("embeddings".utf8), Data(ids.joined(separator: "\n").utf8), Data(isTest.map { $0 ? 1 : 0 })]
+        case .features(let values, let columns, let labels, let classCount, let isTest):
+            return [Data("features".utf8), RerunKey.bytes(values.map(\.bitPattern)), RerunKey.bytes([columns, classCount]),
+                    RerunKey.bytes(labels), Data(isTest.map { $0 ? 1 : 0 })]
+        }
+    }
+
+    /// Little-endian bytes of whole numbers.
+    static func bytes<T: FixedWidthInteger>(_ values: [T]) -> Data {
+        var data = Data(capacity: values.count * MemoryLayout<T>.size)
+        for value in values { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        return data
+    }
+}
+
+extension Rerun {
+    /// The rerun as a ``ResultStore`` entry: one line per model (name, then the accuracy's bits in hex), then the
+    /// train and test counts.
+    var stored: Data {
+        var lines = accuracies.map { "\($0.model.rawValue)\t\(String($0.accuracy.bitPattern, radix: 16))" }
+        lines.append("counts\t\(trainCount)\t\(testCount)")
+        return Data((lines.joined(separator: "\n") + "\n").utf8)
+    }
+
+    /// A rerun read back from ``stored``; nil for anything else.
+    init?(stored data: Data) {
+        var accuracies: [RerunAccuracy] = []
+        var counts: (Int, Int)?
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            if fields.count == 3, fields[0] == "counts", let train = Int(fields[1]), let test = Int(fields[2]) {
+                counts = (train, test)
+            } else if fields.count == 2, let model = RerunModel(rawValue: String(fields[0])),
+                      let bits = UInt64(fields[1], radix: 16) {
+                accuracies.append(RerunAccuracy(model: model, accuracy: Double(bitPattern: bits)))
+            } else {
+                return nil
+            }
+        }
+        guard let counts, accuracies.map(\.model) == RerunModel.allCases else { return nil }
+        self.init(accuracies: accuracies, trainCount: counts.0, testCount: counts.1)
+    }
 }
 
 /// A bounded, thread-safe store of reruns (a batch of students often hands in the same splits).
@@ -194,11 +242,20 @@ final class RerunCache: Sendable {
         var value: Rerun?
     }
     private let store = Mutex<[RerunKey: Slot]>([:])
+    /// Where reruns are kept between runs (``ResultStore``), when grading keeps them.
+    private let persistent = Mutex<ResultStore?>(nil)
 
     init() {}
 
-    /// The rerun for `key`, computing it with `compute` once.
-    func rerun(_ key: RerunKey, _ compute: () -> Rerun) -> Rerun {
+    /// Keeps reruns in `store` between runs as well (nil: only in memory).
+    func keep(in store: ResultStore?) { persistent.withLock { $0 = store } }
+
+    /// The namespace of reruns in a ``ResultStore``.
+    static let namespace = "route019-rerun-1"
+
+    /// The rerun for `key`, computing it with `compute` once. With a ``ResultStore`` kept, a rerun an earlier run
+    /// stored under the same inputs (`inputs()`: everything the computation reads, beyond `key`) is read instead.
+    func rerun(_ key: RerunKey, inputs: () -> [Data], _ compute: () -> Rerun) -> Rerun {
         let slot = store.withLock { cache in
             if let slot = cache[key] { return slot }
             if cache.count >= Self.capacity { cache.removeAll() }
@@ -209,13 +266,24 @@ final class RerunCache: Sendable {
         slot.lock.lock()
         defer { slot.lock.unlock() }
         if let value = slot.value { return value }
+        let kept = persistent.withLock { $0 }
+        let storeKey = kept.map { $0.key(namespace: Self.namespace, key.storeParts + inputs()) }
+        if let kept, let storeKey, let data = kept.value(namespace: Self.namespace, key: storeKey),
+           let value = Rerun(stored: data) {
+            slot.value = value
+            return value
+        }
         let value = compute()
         slot.value = value
+        if let kept, let storeKey { kept.store(value.stored, namespace: Self.namespace, key: storeKey) }
         return value
     }
 
     /// Number of reruns held (for tests).
     var count: Int { store.withLock { $0.count } }
+
+    /// Forgets the reruns held in memory (for tests: the next run's view of a ``ResultStore``).
+    func forgetHeld() { store.withLock { $0.removeAll() } }
 }
 
 /// What the reruns of students' experiments reuse.
@@ -304,7 +372,14 @@ extension Route019Reference {
                 labels: labels, classCount: encoder.classes.count, isTest: flags,
                 warmStart: self.reuse.warmStart ? self.fittedModels.randomSplit : nil)
         }
-        return reuse.sharing ? rerunCache.rerun(.embeddings(ids: ids, isTest: isTest), compute) : compute()
+        guard reuse.sharing else { return compute() }
+        // Beyond the ids and the split, the fits read the data (by its hash), the reference's labels of those ids
+        // and its classes, and whether fits start warm.
+        return rerunCache.rerun(.embeddings(ids: ids, isTest: isTest), inputs: { [self] in
+            let labels = ids.map { id in indexByID[id].map { codes[$0] } ?? -1 }
+            return [Data(dataset.sha256.utf8), RerunKey.bytes(labels), Data(encoder.classes.joined(separator: "\n").utf8),
+                    Data([reuse.warmStart ? 1 : 0])]
+        }, compute)
     }
 
     /// Reruns every `RerunModel` on a feature matrix (a student's own features.csv), cached by its content and split.
@@ -325,8 +400,13 @@ extension Route019Reference {
                 isTest: isTest, warmStart: warm)
         }
         guard reuse.sharing else { return compute() }
+        // Beyond the matrix, labels and split, warm fits read the reference's models (of this data) and the classes.
         return rerunCache.rerun(
             .features(values: features, columns: columns, labels: labels, classCount: classCount, isTest: isTest),
-            compute)
+            inputs: { [self] in
+                reuse.warmStart
+                    ? [Data([1]), Data(dataset.sha256.utf8), Data((classNames ?? []).joined(separator: "\n").utf8)]
+                    : [Data([0])]
+            }, compute)
     }
 }

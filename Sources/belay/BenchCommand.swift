@@ -212,7 +212,9 @@ struct BenchCommand: AsyncParsableCommand {
         var selection = RouteSelection()
         selection.route = try benchRoute.id
         let setup = try GradingSetup.make(route: selection, dataOptions: try DataOptions.parse([]), rubricPath: nil)
-        let grader = setup.grader(audience: .instructor)
+        // A result store of this run's own, empty at the start: the first submission's reruns are computed.
+        let store = ResultStore(directory: scratch.appendingPathComponent("result-store"), build: ResultStore.buildIdentity(belayVersion: belayVersion))
+        let grader = setup.grader(audience: .instructor, resultStore: store)
         print(String(format: "  reference run (once per batch): %.2f s", seconds(since: start)))
         if classSize > 0 {
             let klass = scratch.appendingPathComponent("class")
@@ -233,6 +235,15 @@ struct BenchCommand: AsyncParsableCommand {
             let one = await grader.grade(submissionAt: klass.appendingPathComponent("student000"), name: "one")
             let single = seconds(since: start)
             let singleCPU = cpuSeconds() - cpuBefore
+            // The same submission again in a new run (a new reference, so nothing is held in memory), reading the
+            // reruns the first run kept in the result store: a student's second `belay check`, or a regrade.
+            let again = try GradingSetup.make(route: selection, dataOptions: try DataOptions.parse([]), rubricPath: nil)
+                .grader(audience: .instructor, resultStore: store)
+            start = DispatchTime.now().uptimeNanoseconds
+            cpuBefore = cpuSeconds()
+            let kept = await again.grade(submissionAt: klass.appendingPathComponent("student000"), name: "one")
+            let keptSeconds = seconds(since: start)
+            let keptCPU = cpuSeconds() - cpuBefore
             start = DispatchTime.now().uptimeNanoseconds
             cpuBefore = cpuSeconds()
             let results = try await gradeClass(klass, out: scratch.appendingPathComponent("grades"), grader: grader, setup: setup)
@@ -242,6 +253,9 @@ struct BenchCommand: AsyncParsableCommand {
             // Targets of issue 12; there is no Python grader to compare with, so the ratio is to the target.
             print(String(format: "  one CSV submission (the first, reruns from scratch): %.3f s wall, %.3f CPU-s (%d checks); "
                          + "target <= 0.1 s: ratio %.2f; no Python equivalent", single, singleCPU, one.results.count, single / 0.1))
+            print(String(format: "  the same submission in a new run, reruns read from the result store: %.3f s wall, %.3f CPU-s; "
+                         + "target <= 0.1 s: ratio %.2f; report %@ the first run's", keptSeconds, keptCPU, keptSeconds / 0.1,
+                         sameVerdicts(kept, one) ? "identical to" : "DIFFERENT from"))
             print(String(format: "  class of %d CSV submissions: %.2f s in all, %.3f s per student wall, %.3f CPU-s per student, "
                          + "reports and gradebook included (%d graded); target <= 0.05 s per student: ratio %.2f; no Python equivalent",
                          classSize, total, total / Double(classSize), cpu / Double(classSize),
@@ -273,6 +287,14 @@ struct BenchCommand: AsyncParsableCommand {
             grader: grader, rubricSHA: setup.rubric.sha256, dataSHA: setup.reference.dataSHA256, belayVersion: belayVersion,
             jobs: ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: 300, reproducible: true
         ).grade(classDirectory: klass, outDirectory: out, only: nil, force: true, progress: { _ in })
+    }
+
+    /// Whether two reports of one submission say the same, check by check (durations aside).
+    func sameVerdicts(_ a: GradeReport, _ b: GradeReport) -> Bool {
+        func said(_ report: GradeReport) -> [[String]] {
+            report.results.map { [$0.id, "\($0.outcome)", "\($0.pointsEarned)", $0.message, $0.details, $0.hint ?? ""] }
+        }
+        return said(a) == said(b)
     }
 
     func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }

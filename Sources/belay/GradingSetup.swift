@@ -47,13 +47,16 @@ struct GradingSetup {
         }
     }
 
-    /// The route's grader for `audience`; with `grading`, handed-in notebooks are run (unless --no-run-notebooks);
-    /// `drawsFigures` off when no report written draws them.
+    /// The route's grader for `audience`; with `grading`, handed-in notebooks are run (unless --no-run-notebooks)
+    /// and reruns are kept in the result store (unless --no-cache); `drawsFigures` off when no report written draws
+    /// them; `resultStore`, when given, is used whatever `grading` says.
     func grader(
         audience: Audience, grading: GradingOptions? = nil, notebookRun: NotebookRunOptions = .init(),
-        drawsFigures: Bool = true
+        drawsFigures: Bool = true, resultStore: ResultStore? = nil
     ) -> any SubmissionGrader {
-        var options = GraderOptions(audience: audience, belayVersion: belayVersion, drawsFigures: drawsFigures)
+        var options = GraderOptions(
+            audience: audience, belayVersion: belayVersion, drawsFigures: drawsFigures,
+            resultStore: resultStore ?? grading?.resultStore)
         if let grading, !grading.noRunNotebooks {
             var run = notebookRun
             run.python = grading.python

@@ -74,4 +74,12 @@ struct GradingOptions: ParsableArguments {
 
     @Flag(name: .customLong("no-run-notebooks"), help: "Grade notebooks from the outputs saved in them instead of running them.")
     var noRunNotebooks = false
+
+    @Flag(name: .customLong("no-cache"), help: ArgumentHelp(
+        "Rerun every model afresh: neither read nor keep reruns in Belay's result cache.",
+        discussion: "The cache is $BELAY_CACHE_DIR, else $XDG_CACHE_HOME/belay, else ~/.cache/belay (BELAY_CACHE_DIR=off turns it off). A kept rerun is the same numbers as a fresh one; it saves the time of refitting a split Belay has seen."))
+    var noCache = false
+
+    /// The result store grading keeps reruns in, unless --no-cache.
+    var resultStore: ResultStore? { noCache ? nil : ResultStore.standard(belayVersion: belayVersion) }
 }

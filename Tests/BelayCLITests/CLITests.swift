@@ -36,9 +36,14 @@ struct CLITests {
     ) throws -> ChildProcess.Run {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        // The tests' own result store (in the temporary folder), never the user's ~/.cache/belay.
+        env["BELAY_CACHE_DIR"] = resultStore.path
         for (k, v) in environment { env[k] = v }
         return try ChildProcess.run(binary, arguments: arguments, environment: env)
     }
+
+    /// The result store of this test process's belay runs.
+    static let resultStore = FileManager.default.temporaryDirectory.appendingPathComponent("belay-test-store-\(getpid())")
 
     /// A copy of the CSV reference solution in a temporary folder.
     static func solutionCopy(in directory: TemporaryDirectory, name: String = "student") throws -> URL {
@@ -66,6 +71,32 @@ struct CLITests {
         process.waitUntilExit()
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(junit.lastPathComponent) does not validate: \(message)")
+    }
+
+    /// Reruns are kept between runs in the result store (BELAY_CACHE_DIR), and the second run prints the same;
+    /// --no-cache and BELAY_CACHE_DIR=off keep nothing.
+    @Test func rerunsAreKeptBetweenRunsUnlessTurnedOff() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let solution = Self.root.appendingPathComponent("solutions/019-leaky-pipeline").path
+        func entries(_ store: URL) -> [String] {
+            ((try? FileManager.default.subpathsOfDirectory(atPath: store.path)) ?? []).filter { $0.split(separator: "/").count == 3 }
+        }
+        let store = directory.file("store")
+        let first = try Self.belay(["check", solution, "--instructor"], environment: ["BELAY_CACHE_DIR": store.path])
+        #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
+        let kept = entries(store)
+        #expect(kept.count >= 4, "\(kept)")
+        let second = try Self.belay(["check", solution, "--instructor"], environment: ["BELAY_CACHE_DIR": store.path])
+        #expect(second.status == 0)
+        #expect(second.stdout == first.stdout)
+        #expect(entries(store) == kept)
+        let unused = directory.file("unused")
+        let none = try Self.belay(["check", solution, "--instructor", "--no-cache"], environment: ["BELAY_CACHE_DIR": unused.path])
+        #expect(none.status == 0 && none.stdout == first.stdout)
+        let off = try Self.belay(["check", solution, "--instructor"], environment: ["BELAY_CACHE_DIR": "off", "HOME": unused.path])
+        #expect(off.status == 0 && off.stdout == first.stdout)
+        #expect(!FileManager.default.fileExists(atPath: unused.path))
     }
 
     @Test func checkOnTheReferenceSolutionExitsZeroAndIsHonestAboutHiddenChecks() throws {

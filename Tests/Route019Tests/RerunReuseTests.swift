@@ -2,6 +2,7 @@ import BelayData
 import BelayGrading
 import BelayLab
 import BelayReports
+import BelayRoute
 import BelayTestSupport
 import Foundation
 @testable import Route019
@@ -82,7 +83,7 @@ struct RerunReuseTests {
         let results = await withTaskGroup(of: Rerun.self) { group in
             for _ in 0..<8 {
                 group.addTask {
-                    cache.rerun(key) {
+                    cache.rerun(key, inputs: { [] }) {
                         calls.increment()
                         return Rerun(accuracies: [RerunAccuracy(model: .majority, accuracy: 0.5)], trainCount: 1, testCount: 1)
                     }
@@ -149,6 +150,90 @@ struct RerunReuseTests {
                 #expect(x == y, "student\(i), \(ReportFormat.all[f].fileName) differs with reuse on and off")
             }
         }
+    }
+}
+
+/// Reruns kept in a ``ResultStore`` between runs: read back exactly, keyed by everything they were computed from.
+@Suite("Reruns kept between runs", .serialized)
+struct KeptRerunTests {
+    @Test func aStoredRerunReadsBackBitForBit() {
+        let rerun = Rerun(
+            accuracies: zip(RerunModel.allCases, [0.1 + 0.2, 1.0 / 3.0, 0.0, 5e-324]).map { RerunAccuracy(model: $0, accuracy: $1) },
+            trainCount: 1323, testCount: 331)
+        #expect(Rerun(stored: rerun.stored) == rerun)
+        #expect(Rerun(stored: Data("garbage".utf8)) == nil)
+        #expect(Rerun(stored: Data()) == nil)
+        // Another build's list of models (one missing) is not this build's rerun.
+        let lines = String(decoding: rerun.stored, as: UTF8.self).split(separator: "\n").dropFirst()
+        #expect(Rerun(stored: Data(lines.joined(separator: "\n").utf8)) == nil)
+    }
+
+    @Test func theNextRunReadsWhatThisRunKept_andOnlyForTheSameInputs() throws {
+        let folder = try TemporaryDirectory(prefix: "belay-rerun-store")
+        defer { folder.cleanup() }
+        let store = ResultStore(directory: folder.url, build: "test")
+        let key = RerunKey.features(values: [1, 2, 3], columns: 1, labels: [0, 1, 0], classCount: 2, isTest: [false, true, false])
+        let made = Rerun(accuracies: RerunModel.allCases.map { RerunAccuracy(model: $0, accuracy: 0.25) }, trainCount: 2, testCount: 1)
+        let calls = Counter()
+        let compute = { () -> Rerun in calls.increment(); return made }
+        let first = RerunCache()
+        first.keep(in: store)
+        #expect(first.rerun(key, inputs: { [Data("warm off".utf8)] }, compute) == made)
+        #expect(calls.value == 1)
+        // The next run (a new cache, nothing in memory) reads it instead of computing.
+        let next = RerunCache()
+        next.keep(in: store)
+        #expect(next.rerun(key, inputs: { [Data("warm off".utf8)] }, compute) == made)
+        #expect(calls.value == 1)
+        // Other inputs beyond the key (another dataset, warm starts on) are another entry.
+        #expect(next.rerun(
+            .features(values: [1, 2, 3], columns: 1, labels: [0, 1, 0], classCount: 2, isTest: [true, true, false]),
+            inputs: { [Data("warm off".utf8)] }, compute) == made)
+        #expect(calls.value == 2)
+        let third = RerunCache()
+        third.keep(in: store)
+        _ = third.rerun(key, inputs: { [Data("warm on".utf8)] }, compute)
+        #expect(calls.value == 3)
+        // Without a store nothing is read.
+        _ = RerunCache().rerun(key, inputs: { [Data("warm off".utf8)] }, compute)
+        #expect(calls.value == 4)
+    }
+
+    /// A whole grade: the same reports with the store as without, and the second run's reruns come from the store
+    /// (shown by editing the stored accuracies, which the next run's report then prints).
+    @Test func gradesReadKeptRerunsAndAreTheSame() async throws {
+        let folder = try TemporaryDirectory(prefix: "belay-rerun-store")
+        defer { folder.cleanup() }
+        let store = ResultStore(directory: folder.url.appendingPathComponent("store"), build: "test")
+        let reference = Route019Reference(dataset: sharedReference.dataset)
+        reference.rerunCache.keep(in: store)
+        let solution = repositoryRoot.appendingPathComponent("solutions/019-leaky-pipeline")
+        var grader = Route019Grader(reference: reference, rubric: sharedRubric, audience: .instructor, belayVersion: "test")
+        grader.drawsFigures = false
+        func report() async -> String {
+            let report = await grader.grade(submissionAt: solution, name: "s", sha256: "")
+            return ReportFormat.json.render(report, ReportFormatOptions(reproducible: true, student: "s"))
+        }
+        let computed = await report()
+        let entries = try FileManager.default.subpathsOfDirectory(atPath: store.directory.path)
+            .filter { $0.split(separator: "/").count == 3 }
+        #expect(entries.count >= 4, "the reruns of Exercise 1 and of both Exercise 3 splits are kept: \(entries)")
+        reference.rerunCache.forgetHeld()
+        #expect(await report() == computed)
+        // Every kept rerun now says 0.999 for every model.
+        for entry in entries {
+            let parts = entry.split(separator: "/")
+            let key = String(parts[1] + parts[2])
+            let namespace = String(parts[0])
+            let kept = try #require(store.value(namespace: namespace, key: key).flatMap { Rerun(stored: $0) })
+            let edited = Rerun(accuracies: kept.accuracies.map { RerunAccuracy(model: $0.model, accuracy: 0.999) },
+                               trainCount: kept.trainCount, testCount: kept.testCount)
+            store.store(edited.stored, namespace: namespace, key: key)
+        }
+        reference.rerunCache.forgetHeld()
+        let read = await report()
+        #expect(read != computed)
+        #expect(read.contains("0.999"))
     }
 }
 
