@@ -73,6 +73,16 @@ public final class ResultStore: Sendable {
         return hash.finalizeHex()
     }
 
+    /// Little-endian bytes of whole numbers, for a key's parts (a double goes in as its `bitPattern`: exact).
+    public static func bytes<T: FixedWidthInteger>(_ values: [T]) -> Data {
+        var data = Data(capacity: values.count * MemoryLayout<T>.size)
+        for value in values { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        return data
+    }
+
+    /// One byte per flag (1 for true), for a key's parts.
+    public static func bytes(_ flags: [Bool]) -> Data { Data(flags.map { $0 ? 1 : 0 }) }
+
     /// The stored value of `key` in `namespace`, or nil (absent, unreadable, or not intact).
     public func value(namespace: String, key: String) -> Data? {
         guard let url = url(namespace: namespace, key: key),

@@ -184,18 +184,11 @@ enum RerunKey: Hashable, Sendable {
     var storeParts: [Data] {
         switch self {
         case .embeddings(let ids, let isTest):
-            return [Data("embeddings".utf8), Data(ids.joined(separator: "\n").utf8), Data(isTest.map { $0 ? 1 : 0 })]
+            return [Data("embeddings".utf8), Data(ids.joined(separator: "\n").utf8), ResultStore.bytes(isTest)]
         case .features(let values, let columns, let labels, let classCount, let isTest):
-            return [Data("features".utf8), RerunKey.bytes(values.map(\.bitPattern)), RerunKey.bytes([columns, classCount]),
-                    RerunKey.bytes(labels), Data(isTest.map { $0 ? 1 : 0 })]
+            return [Data("features".utf8), ResultStore.bytes(values.map(\.bitPattern)), ResultStore.bytes([columns, classCount]),
+                    ResultStore.bytes(labels), ResultStore.bytes(isTest)]
         }
-    }
-
-    /// Little-endian bytes of whole numbers.
-    static func bytes<T: FixedWidthInteger>(_ values: [T]) -> Data {
-        var data = Data(capacity: values.count * MemoryLayout<T>.size)
-        for value in values { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
-        return data
     }
 }
 
@@ -377,7 +370,7 @@ extension Route019Reference {
         // and its classes, and whether fits start warm.
         return rerunCache.rerun(.embeddings(ids: ids, isTest: isTest), inputs: { [self] in
             let labels = ids.map { id in indexByID[id].map { codes[$0] } ?? -1 }
-            return [Data(dataset.sha256.utf8), RerunKey.bytes(labels), Data(encoder.classes.joined(separator: "\n").utf8),
+            return [Data(dataset.sha256.utf8), ResultStore.bytes(labels), Data(encoder.classes.joined(separator: "\n").utf8),
                     Data([reuse.warmStart ? 1 : 0])]
         }, compute)
     }

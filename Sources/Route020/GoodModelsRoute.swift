@@ -69,8 +69,9 @@ struct GoodModelsReference: RouteReference {
     var dataSHA256: String { reference.dataset.sha256 }
 
     func grader(_ options: GraderOptions) -> any SubmissionGrader {
+        reference.keep(in: options.resultStore)
         // The rubric passed the route's validation and the reference its integrity check in `reference(_:dataset:)`.
-        Route020Grader(
+        return Route020Grader(
             validated: reference, rubric: rubric, audience: options.audience, belayVersion: options.belayVersion)
     }
 

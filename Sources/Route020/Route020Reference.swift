@@ -1,5 +1,8 @@
 public import BelayData
 import BelayLab
+public import BelayRoute
+import Synchronization
+import Foundation
 
 /// The features a student may train on: the route accepts either, as `setup.csv` declares.
 public enum FeatureSet: String, Sendable, CaseIterable {
@@ -38,6 +41,8 @@ public enum FeatureSet: String, Sendable, CaseIterable {
 /// The proteins are the sheet's cleaned ones (the `location` column when the sheet has one, else Belay's cleaning:
 /// ``LabelReference``), with their features in both sets. Reruns of a student's experiment are computed on demand.
 public final class Route020Reference: Sendable {
+    /// Where curve reruns are kept between runs, when grading keeps them (see ``keep(in:)``).
+    let keptStore = Mutex<ResultStore?>(nil)
     /// The course data.
     public let dataset: CourseDataset
     /// Both label sources of every sheet protein; the reference labels come from here.
@@ -134,8 +139,27 @@ public final class Route020Reference: Sendable {
             y.append(isTest[i] ? codes[row] : trainCodes[i])
             flags.append(isTest[i])
         }
+        // A rerun an earlier run kept for the same inputs (the data, the set, the rows, their labels and sides) is
+        // read instead of refitted: the same numbers.
+        let store = keptStore.withLock { $0 }
+        let key = store?.key(namespace: Self.rerunNamespace, [
+            Data(dataset.sha256.utf8), Data(set.rawValue.utf8), ResultStore.bytes(rows), ResultStore.bytes(y),
+            ResultStore.bytes(flags), Data(classes.joined(separator: "\n").utf8),
+        ])
+        if let store, let key, let data = store.value(namespace: Self.rerunNamespace, key: key),
+           var kept = CurveRerun(stored: data) {
+            kept.skipped = skipped
+            return kept
+        }
         var result = rerunCurveModels(features: x, columns: columns, labels: y, classCount: classes.count, isTest: flags)
+        if let store, let key { store.store(result.stored, namespace: Self.rerunNamespace, key: key) }
         result.skipped = skipped
         return result
     }
+
+    /// The namespace of curve reruns in a ``ResultStore``.
+    static let rerunNamespace = "route020-rerun-1"
+
+    /// Keeps curve reruns in `store` between runs as well (nil: none kept).
+    public func keep(in store: ResultStore?) { keptStore.withLock { $0 = store } }
 }
