@@ -18,6 +18,19 @@ public struct Scores: Sendable, Equatable {
     public var converged: Bool
     /// L-BFGS iterations the fit used.
     public var iterations: Int
+
+    /// Scores as given (e.g. read back from where an earlier run kept them).
+    public init(accuracy: Double, balancedAccuracy: Double, macroF1: Double, confusion: [[Int]], trainCount: Int,
+                testCount: Int, converged: Bool, iterations: Int) {
+        self.accuracy = accuracy
+        self.balancedAccuracy = balancedAccuracy
+        self.macroF1 = macroF1
+        self.confusion = confusion
+        self.trainCount = trainCount
+        self.testCount = testCount
+        self.converged = converged
+        self.iterations = iterations
+    }
 }
 
 /// Trains on the rows where `isTest` is false and scores on the others.

@@ -1,5 +1,7 @@
 public import BelayLab
 import Foundation
+import BelayRoute
+import BelayData
 
 // One split is not evidence: on the embedded data at t = 0.90 a single component holds about 18% of the aligned
 // proteins, so whether a clustered split scores high or low depends mostly on which side of the split that
@@ -198,6 +200,34 @@ extension Route019Reference {
                 clusteredSplit(clusterLabels: clusterLabels, testFraction: fraction, seed: seed, mode: mode)
             )
         }
+        // The result from the fits' scores (k: seed k / 2, random when k is even, clustered when odd).
+        func assemble(_ scores: [Scores?]) -> RepeatedSplits {
+            let rows = seedList.indices.map { i in
+                let clustered = splits[i].clustered
+                return RepeatedSplitRow(
+                    seed: seedList[i], random: scores[2 * i], clustered: scores[2 * i + 1],
+                    clusteredTestShare: n == 0 ? 0 : Double(clustered.count { $0 }) / Double(n),
+                    largestComponentInTest: largestSize > 0 && clustered[clusterLabels.firstIndex(of: largest) ?? 0])
+            }
+            return RepeatedSplits(
+                threshold: threshold, testFraction: fraction, mode: mode, proteinCount: n,
+                largestComponentSize: largestSize,
+                largestComponentMajority: majority.flatMap { k in
+                    largestSize > 0 ? (encoder.classes[k], labelCounts[k]) : nil
+                }, rows: rows)
+        }
+        // The fits are the same numbers every time for the same data, labels, settings and seeds: a run that keeps
+        // results (see ``ResultStore``) reads an earlier run's instead of fitting them again.
+        let store = rerunCache.kept
+        let key = store?.key(namespace: Self.repeatedNamespace, [
+            Data(dataset.sha256.utf8), Data(encoder.classes.joined(separator: "\n").utf8), ResultStore.bytes(labels),
+            ResultStore.bytes([threshold.bitPattern]), ResultStore.bytes([fraction.bitPattern]), Data("\(mode)".utf8),
+            ResultStore.bytes(seedList), Data([reuse.warmStart ? 1 : 0]),
+        ])
+        if let store, let key, let data = store.value(namespace: Self.repeatedNamespace, key: key),
+           let kept = Self.scores(stored: data), kept.count == splits.count * 2 {
+            return assemble(kept)
+        }
         // Fit k: seed number k / 2, its random split when k is even, its clustered split when k is odd.
         let scores = concurrentMap(splits.count * 2) { k -> Scores? in
             let isTest = k % 2 == 0 ? splits[k / 2].random : splits[k / 2].clustered
@@ -210,18 +240,47 @@ extension Route019Reference {
                 warmStart: warm
             ).scores
         }
-        let rows = seedList.indices.map { i in
-            let clustered = splits[i].clustered
-            return RepeatedSplitRow(
-                seed: seedList[i], random: scores[2 * i], clustered: scores[2 * i + 1],
-                clusteredTestShare: n == 0 ? 0 : Double(clustered.count { $0 }) / Double(n),
-                largestComponentInTest: largestSize > 0 && clustered[clusterLabels.firstIndex(of: largest) ?? 0])
+        if let store, let key { store.store(Self.stored(scores), namespace: Self.repeatedNamespace, key: key) }
+        return assemble(scores)
+
+    }
+
+    /// The namespace of repeated splits' fits in a ``ResultStore``.
+    static let repeatedNamespace = "route019-repeated-1"
+
+    /// Fits' scores as a ``ResultStore`` entry, one line each: `-` for a split not scored, else accuracy, balanced
+    /// accuracy and macro F1 as their bits in hex, the confusion matrix (`;` between rows, `,` within), the train and
+    /// test counts, convergence (0/1) and iterations, tab-separated.
+    static func stored(_ scores: [Scores?]) -> Data {
+        let lines = scores.map { score -> String in
+            guard let s = score else { return "-" }
+            let hex = { (x: Double) in String(x.bitPattern, radix: 16) }
+            let confusion = s.confusion.map { $0.map(String.init).joined(separator: ",") }.joined(separator: ";")
+            return [hex(s.accuracy), hex(s.balancedAccuracy), hex(s.macroF1), confusion, String(s.trainCount),
+                    String(s.testCount), s.converged ? "1" : "0", String(s.iterations)].joined(separator: "\t")
         }
-        return RepeatedSplits(
-            threshold: threshold, testFraction: fraction, mode: mode, proteinCount: n,
-            largestComponentSize: largestSize,
-            largestComponentMajority: majority.flatMap { k in
-                largestSize > 0 ? (encoder.classes[k], labelCounts[k]) : nil
-            }, rows: rows)
+        return Data((lines.joined(separator: "\n") + "\n").utf8)
+    }
+
+    /// Scores read back from ``stored(_:)``; nil for anything else.
+    static func scores(stored data: Data) -> [Scores?]? {
+        var out: [Scores?] = []
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            if line == "-" { out.append(nil); continue }
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard f.count == 8, let a = UInt64(f[0], radix: 16), let b = UInt64(f[1], radix: 16),
+                  let m = UInt64(f[2], radix: 16), let train = Int(f[4]), let test = Int(f[5]), let it = Int(f[7]),
+                  f[6] == "0" || f[6] == "1"
+            else { return nil }
+            var confusion: [[Int]] = []
+            for row in f[3].split(separator: ";", omittingEmptySubsequences: false) where !f[3].isEmpty {
+                let cells = row.split(separator: ",").compactMap { Int($0) }
+                confusion.append(cells)
+            }
+            out.append(Scores(
+                accuracy: Double(bitPattern: a), balancedAccuracy: Double(bitPattern: b), macroF1: Double(bitPattern: m),
+                confusion: confusion, trainCount: train, testCount: test, converged: f[6] == "1", iterations: it))
+        }
+        return out
     }
 }

@@ -243,6 +243,9 @@ final class RerunCache: Sendable {
     /// Keeps reruns in `store` between runs as well (nil: only in memory).
     func keep(in store: ResultStore?) { persistent.withLock { $0 = store } }
 
+    /// The store reruns are kept in, if any.
+    var kept: ResultStore? { persistent.withLock { $0 } }
+
     /// The namespace of reruns in a ``ResultStore``.
     static let namespace = "route019-rerun-1"
 

@@ -234,6 +234,19 @@ struct KeptRerunTests {
         let read = await report()
         #expect(read != computed)
         #expect(read.contains("0.999"))
+
+        // The repeated splits behind the figures: kept once, read back score for score.
+        let repeated = reference.repeatedSplits(seeds: 1...3)
+        let kept = try FileManager.default.subpathsOfDirectory(atPath: store.directory.path)
+            .filter { $0.hasPrefix(Route019Reference.repeatedNamespace + "/") && $0.split(separator: "/").count == 3 }
+        #expect(kept.count == 1)
+        let again = reference.repeatedSplits(seeds: 1...3)
+        #expect(again.rows.map(\.random) == repeated.rows.map(\.random))
+        #expect(again.rows.map(\.clustered) == repeated.rows.map(\.clustered))
+        #expect(again.report() == repeated.report())
+        let scores = repeated.rows.flatMap { [$0.random, $0.clustered] }
+        #expect(Route019Reference.scores(stored: Route019Reference.stored(scores)) == scores)
+        #expect(Route019Reference.scores(stored: Data("1\t2".utf8)) == nil)
     }
 }
 
