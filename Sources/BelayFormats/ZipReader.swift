@@ -339,13 +339,14 @@ final class ReadOnlyFile {
         guard descriptor >= 0 else {
             throw ZipError(path: path, reason: .io, message: "cannot open: \(String(cString: strerror(errno)))")
         }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        var isDirectory: ObjCBool = false
+        let end = lseek(descriptor, 0, SEEK_END)
+        guard end >= 0, !(FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) else {
             close(descriptor)
             throw ZipError(path: path, reason: .io, message: "not a regular file")
         }
         self.descriptor = descriptor
-        size = UInt64(info.st_size)
+        size = UInt64(end)
     }
 
     deinit { close(descriptor) }
