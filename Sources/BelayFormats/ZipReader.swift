@@ -203,9 +203,9 @@ public final class ZipReader {
                 throw corrupt(entry, "is stored, but its compressed size (\(entry.compressedSize)) differs from its uncompressed size (\(entry.uncompressedSize))")
             }
             try readRange(entry, from: start, count: entry.compressedSize) { try emit($0) }
-        } else {
+        } else if entry.compressedSize > 0 || entry.uncompressedSize > 0 {
             try inflate(entry, from: start, emit: emit)
-        }
+        }  // else an empty file with no deflate data at all, as some writers store it: nothing to inflate
         guard total == entry.uncompressedSize else {
             throw corrupt(entry, "decompresses to \(total) bytes, not its declared \(entry.uncompressedSize)")
         }
@@ -219,9 +219,8 @@ public final class ZipReader {
     /// - Complexity: O(*n*) in the entry's size.
     public func contents(of entry: ZipEntry, limit: UInt64 = .max) throws -> [UInt8] {
         var bytes: [UInt8] = []
-        if entry.uncompressedSize <= limit, entry.uncompressedSize <= UInt64(Int.max) {
-            bytes.reserveCapacity(Int(min(entry.uncompressedSize, 1 << 26)))
-        }
+        // The declared size may lie: reserve at most 16 MiB up front, grow beyond that only as data arrives.
+        if entry.uncompressedSize <= limit { bytes.reserveCapacity(Int(min(entry.uncompressedSize, 1 << 24))) }
         try read(entry, limit: limit) { bytes.append(contentsOf: $0) }
         return bytes
     }

@@ -97,9 +97,12 @@ struct ZipReaderTests {
         defer { directory.cleanup() }
         var shifted = try HandZip.deflated("b.txt", Self.text)
         shifted.localExtra = [0x55, 0x54, 0x05, 0x00, 1, 0, 0, 0, 0]  // a local extra field the central one lacks
-        let url = try Self.write(HandZip.bytes([try HandZip.stored("a.txt", Array("hello".utf8)), shifted]), "ok.zip", in: directory)
+        // An empty file marked deflate but with no deflate data at all (some writers store it so).
+        let empty = HandZip.Item(name: "empty.txt", data: [], method: 8, crc: 0, uncompressedSize: 0)
+        let url = try Self.write(HandZip.bytes([try HandZip.stored("a.txt", Array("hello".utf8)), shifted, empty]), "ok.zip", in: directory)
         let reader = try ZipReader(url: url)
-        #expect(reader.entries.map(\.path) == ["a.txt", "b.txt"])
+        #expect(reader.entries.map(\.path) == ["a.txt", "b.txt", "empty.txt"])
+        #expect(try reader.contents(of: #require(reader["empty.txt"])) == [])
         #expect(try reader.contents(of: #require(reader["a.txt"])) == Array("hello".utf8))
         #expect(try reader.contents(of: #require(reader["b.txt"])) == Self.text)
         var chunks = 0
