@@ -84,6 +84,8 @@ seeds("fuzz-unzip", {
     "link.zip": make_zip([("a.txt", "a")], links=[("link", "/etc/passwd")]),
     "duplicate.zip": make_zip([("a.csv", "1"), ("./a.csv", "2")]),
     "stored.zip": (lambda: (lambda b: (zipfile.ZipFile(b, "w", zipfile.ZIP_STORED).writestr("s.csv", "a,b\n1,2\n"), b)[1].getvalue())(io.BytesIO()))(),
+    # The input that hung ZIPFoundation's reader (a deflate stream cut short), now refused by ZipReader.
+    "regression-inflate-hang.zip": (root / "Tests/BelayFormatsTests/Fixtures/zip/xlsx-inflate-hang.xlsx").read_bytes(),
 })
 
 # Harness replies (first byte: the task, in ExerciseTask.allCases order), from HostileReplyTests and one per task.
@@ -134,7 +136,8 @@ def workbook():
 
 
 xlsx = workbook()
-seeds("fuzz-xlsx", {"openpyxl.xlsx": xlsx})
+seeds("fuzz-xlsx", {"openpyxl.xlsx": xlsx,
+                    "regression-inflate-hang.xlsx": (root / "Tests/BelayFormatsTests/Fixtures/zip/xlsx-inflate-hang.xlsx").read_bytes()})
 parts = zipfile.ZipFile(io.BytesIO(xlsx))
 order = ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"]
 names = set(parts.namelist())

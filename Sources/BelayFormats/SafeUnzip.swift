@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// An archive entry (or the archive) refused or unreadable during extraction.
 public struct SafeUnzipError: Error, CustomStringConvertible, Sendable {
@@ -26,27 +25,23 @@ public enum SafeUnzip {
     /// Extracts `zip` into `dir` (created if needed).
     ///
     /// Refused, naming the entry: absolute paths, drive letters, `..` components, backslash paths that would
-    /// escape, symbolic links, duplicate entries, more than `maxEntries` entries, or more than `maxTotalBytes`
-    /// of content (declared or actual, so a lying header does not help). `__MACOSX/` metadata is skipped.
+    /// escape, symbolic links, duplicate entries, encrypted entries or compression methods other than stored and
+    /// deflate, more than `maxEntries` entries, or more than `maxTotalBytes` of content (declared or actual, so a
+    /// lying header does not help). `__MACOSX/` metadata is skipped. Entry data is read with ``ZipReader``: a
+    /// truncated or corrupt entry (size or CRC-32 not as declared) is an error, never a hang.
     /// On failure, whatever was extracted so far stays in `dir`; callers should use a fresh directory.
     /// - Complexity: O(*n*) in the uncompressed size.
     public static func extract(_ zip: URL, to dir: URL, maxTotalBytes: Int = 200 << 20, maxEntries: Int = 10_000) throws {
         let archivePath = zip.path
-        let archive: Archive
-        do { archive = try Archive(url: zip, accessMode: .read) } catch {
-            throw SafeUnzipError(archive: archivePath, message: "not a readable zip archive (\(error))")
-        }
+        let archive = try open(zip, maxEntries: maxEntries) { "has \($0) entries, more than the limit of \(maxEntries)" }
         let fileManager = FileManager.default
         do { try fileManager.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
             throw SafeUnzipError(archive: archivePath, message: "cannot create \(dir.path): \(error.localizedDescription)")
         }
         let root = dir.resolvingSymlinksInPath().standardizedFileURL
-        let entries = Array(archive)
-        guard entries.count <= maxEntries else {
-            throw SafeUnzipError(archive: archivePath, message: "has \(entries.count) entries, more than the limit of \(maxEntries)")
-        }
+        let entries = archive.entries
         // Validate everything before writing anything.
-        var plan: [(entry: Entry, components: [String])] = []
+        var plan: [(entry: ZipEntry, components: [String])] = []
         var declaredTotal: UInt64 = 0
         var seen = Set<String>()
         for entry in entries {
@@ -54,17 +49,23 @@ public enum SafeUnzip {
             let components = try safeComponents(of: name, archive: archivePath)
             if components.first == "__MACOSX" { continue }
             if components.isEmpty { continue }
-            if entry.type == .symlink {
+            if entry.kind == .symlink {
                 throw SafeUnzipError(archive: archivePath, entry: name, message: "is a symbolic link; links are not allowed")
             }
             let key = components.joined(separator: "/")
-            guard seen.insert(key).inserted || entry.type == .directory else {
+            guard seen.insert(key).inserted || entry.kind == .directory else {
                 throw SafeUnzipError(archive: archivePath, entry: name, message: "appears more than once")
             }
-            declaredTotal += entry.uncompressedSize
-            guard declaredTotal <= UInt64(maxTotalBytes) else {
+            // Compared before adding: zip64 sizes are 64-bit, so a sum could overflow.
+            guard entry.uncompressedSize <= UInt64(max(maxTotalBytes, 0)) - declaredTotal else {
                 throw SafeUnzipError(archive: archivePath, entry: name,
                                      message: "brings the uncompressed size over the limit of \(maxTotalBytes) bytes")
+            }
+            declaredTotal += entry.uncompressedSize
+            if entry.kind != .directory {
+                do { try archive.checkSupported(entry) } catch let error as ZipError {
+                    throw SafeUnzipError(archive: archivePath, entry: name, message: "cannot be extracted: \(error.message)")
+                }
             }
             plan.append((entry, components))
         }
@@ -72,7 +73,7 @@ public enum SafeUnzip {
         for (entry, components) in plan {
             var target = root
             for component in components { target.appendPathComponent(component) }
-            let parent = entry.type == .directory ? target : target.deletingLastPathComponent()
+            let parent = entry.kind == .directory ? target : target.deletingLastPathComponent()
             do { try fileManager.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
                 throw SafeUnzipError(archive: archivePath, entry: entry.path, message: "cannot create its folder: \(error.localizedDescription)")
             }
@@ -81,23 +82,25 @@ public enum SafeUnzip {
             guard resolvedParent == root.path || resolvedParent.hasPrefix(root.path + "/") else {
                 throw SafeUnzipError(archive: archivePath, entry: entry.path, message: "would be written outside the destination")
             }
-            if entry.type == .directory { continue }
+            if entry.kind == .directory { continue }
             guard fileManager.createFile(atPath: target.path, contents: nil),
                   let handle = try? FileHandle(forWritingTo: target) else {
                 throw SafeUnzipError(archive: archivePath, entry: entry.path, message: "cannot create \(target.path)")
             }
             defer { try? handle.close() }
             do {
-                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                try archive.read(entry) { chunk in
                     written += chunk.count
                     guard written <= maxTotalBytes else {
                         throw SafeUnzipError(archive: archivePath, entry: entry.path,
                                              message: "brings the uncompressed size over the limit of \(maxTotalBytes) bytes")
                     }
-                    try handle.write(contentsOf: chunk)
+                    try handle.write(contentsOf: Data(chunk))
                 }
             } catch let error as SafeUnzipError {
                 throw error
+            } catch let error as ZipError {
+                throw SafeUnzipError(archive: archivePath, entry: entry.path, message: "cannot be extracted (corrupt archive?): \(error.message)")
             } catch {
                 throw SafeUnzipError(archive: archivePath, entry: entry.path, message: "cannot be extracted (corrupt archive?): \(error)")
             }
@@ -111,23 +114,27 @@ public enum SafeUnzip {
     /// - Throws: ``SafeUnzipError`` when the archive cannot be read or has more than `maxEntries` entries.
     /// - Complexity: O(entries), at most `maxEntries`.
     public static func filePaths(_ zip: URL, maxEntries: Int = 10_000) throws -> [[String]] {
-        let archive: Archive
-        do { archive = try Archive(url: zip, accessMode: .read) } catch {
-            throw SafeUnzipError(archive: zip.path, message: "not a readable zip archive (\(error))")
-        }
+        let archive = try open(zip, maxEntries: maxEntries) { _ in "has more than the limit of \(maxEntries) entries" }
         var paths: [[String]] = []
-        var count = 0
-        for entry in archive {
-            count += 1
-            guard count <= maxEntries else {
-                throw SafeUnzipError(archive: zip.path, message: "has more than the limit of \(maxEntries) entries")
-            }
-            guard entry.type == .file, let components = try? safeComponents(of: entry.path, archive: zip.path),
+        for entry in archive.entries {
+            guard entry.kind == .file, let components = try? safeComponents(of: entry.path, archive: zip.path),
                 !components.isEmpty, components.first != "__MACOSX"
             else { continue }
             paths.append(components)
         }
         return paths
+    }
+
+    /// Opens `zip`'s central directory with Belay's own reader (never ZIPFoundation's, which can loop forever on
+    /// a truncated deflate stream).
+    /// - Parameter tooMany: The message for an archive declaring more than `maxEntries` entries (given their count).
+    static func open(_ zip: URL, maxEntries: Int, tooMany: (UInt64) -> String) throws -> ZipReader {
+        do { return try ZipReader(url: zip, maxEntries: maxEntries) } catch let error as ZipError {
+            if case .tooManyEntries(let declared, _) = error.reason {
+                throw SafeUnzipError(archive: zip.path, message: tooMany(declared))
+            }
+            throw SafeUnzipError(archive: zip.path, message: "not a readable zip archive (\(error.message))")
+        }
     }
 
     /// The entry's path components, refusing anything that could leave the destination.

@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// An error reading or writing an `.xlsx` workbook, naming the file and the part inside it.
 public struct XLSXError: Error, CustomStringConvertible, Sendable {
@@ -70,7 +69,7 @@ public enum XLSXReader {
 /// An opened workbook package: the zip archive plus relationship resolution.
 struct XLSXPackage {
     let url: URL
-    let archive: Archive
+    let archive: ZipReader
     let workbookPath: String
     /// Largest part accepted, uncompressed (a guard against zip bombs).
     static let maxPartSize: UInt64 = 1 << 30
@@ -81,9 +80,9 @@ struct XLSXPackage {
             throw XLSXError(path: url.path, message: "no such file")
         }
         do {
-            archive = try Archive(url: url, accessMode: .read)
-        } catch {
-            throw XLSXError(path: url.path, message: "not a valid .xlsx file (cannot open it as a zip archive: \(error))")
+            archive = try ZipReader(url: url)
+        } catch let error as ZipError {
+            throw XLSXError(path: url.path, message: "not a valid .xlsx file (cannot open it as a zip archive: \(error.message))")
         }
         var workbook = "xl/workbook.xml"
         if archive["_rels/.rels"] != nil {
@@ -147,7 +146,7 @@ struct XLSXPackage {
         return XLSXError(path: url.path, part: part, message: location + error.message)
     }
 
-    static func parse<T>(archive: Archive, url: URL, part path: String, _ parser: ([UInt8]) throws -> T) throws -> T {
+    static func parse<T>(archive: ZipReader, url: URL, part path: String, _ parser: ([UInt8]) throws -> T) throws -> T {
         let package = PartReader(archive: archive, url: url)
         let bytes = try package.part(path)
         do { return try parser(bytes) } catch let error as XMLParseError {
@@ -156,10 +155,10 @@ struct XLSXPackage {
     }
 
     /// An entry by exact path, else by case-insensitive path (some writers differ in case).
-    static func findEntry(_ archive: Archive, _ path: String) -> Entry? {
+    static func findEntry(_ archive: ZipReader, _ path: String) -> ZipEntry? {
         if let entry = archive[path] { return entry }
         let lowered = path.lowercased()
-        return archive.first { $0.path.lowercased() == lowered }
+        return archive.entries.first { $0.path.lowercased() == lowered }
     }
 
     /// `xl/workbook.xml` -> `xl/_rels/workbook.xml.rels`.
@@ -189,7 +188,7 @@ struct XLSXPackage {
 
 /// Reads parts of an archive (shared by the package's initializer before `self` exists).
 private struct PartReader {
-    let archive: Archive
+    let archive: ZipReader
     let url: URL
 
     func part(_ path: String) throws -> [UInt8] {
@@ -200,20 +199,11 @@ private struct PartReader {
             throw XLSXError(path: url.path, part: path,
                             message: "the part is \(entry.uncompressedSize) bytes uncompressed, more than the limit of \(XLSXPackage.maxPartSize)")
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(entry.uncompressedSize))
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                bytes.append(contentsOf: chunk)
-                if bytes.count > Int(XLSXPackage.maxPartSize) {
-                    throw XLSXError(path: url.path, part: path, message: "the part is larger than its declared size")
-                }
-            }
-        } catch let error as XLSXError {
-            throw error
-        } catch {
-            throw XLSXError(path: url.path, part: path, message: "cannot decompress the part (corrupt archive?): \(error)")
+            // ZipReader refuses output beyond the declared size (checked against the limit above) or the limit.
+            return try archive.contents(of: entry, limit: XLSXPackage.maxPartSize)
+        } catch let error as ZipError {
+            throw XLSXError(path: url.path, part: path, message: "cannot decompress the part (corrupt archive?): \(error.message)")
         }
-        return bytes
     }
 }
