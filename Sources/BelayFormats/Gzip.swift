@@ -136,7 +136,10 @@ public enum Gzip {
             let count = bytes.count
             try bytes.withUnsafeMutableBufferPointer { inPointer in
                 var consumed = 0
-                while consumed < count {
+                var filled = false
+                // Until the chunk is used up and zlib has no more output for it (a full output buffer may leave
+                // output, even the member's end, inside zlib with no input left).
+                repeat {
                     if !inMember {
                         if finishedMembers > 0 {
                             // A further member after a finished one.
@@ -154,6 +157,7 @@ public enum Gzip {
                     }
                     consumed = count - Int(stream.avail_in)
                     let produced = chunkSize - Int(stream.avail_out)
+                    filled = produced == chunkSize
                     if produced > 0 {
                         total += produced
                         guard total <= limit else {
@@ -178,7 +182,7 @@ public enum Gzip {
                     default:
                         throw GzipError(path: path, message: "corrupt gzip stream (\(zlibMessage(stream, result)))")
                     }
-                }
+                } while consumed < count || (inMember && filled)
             }
         }
         guard sawAnyInput else { throw GzipError(path: path, message: "empty input, not a gzip stream") }

@@ -30,6 +30,21 @@ struct GzipTests {
         #expect(try Gzip.decompress(Data(contentsOf: url)) == Data(String(repeating: "from python", count: 1000).utf8))
     }
 
+    /// Highly compressible data whose last input chunk is used up while the output buffer is full: zlib still holds
+    /// output (and the stream's end) then, so the reader must call it again rather than report a truncated file.
+    @Test func outputPendingWhenTheInputRunsOutIsNotTruncation() throws {
+        for size in [65_536, 131_072, 65_536 * 5, 65_536 * 64, 65_536 * 64 + 1] {
+            let zeros = Data(count: size)
+            let packed = try Gzip.compress(zeros, level: 9)
+            #expect(try Gzip.decompress(packed) == zeros, "\(size) zero bytes")
+            let directory = try TemporaryDirectory()
+            defer { directory.cleanup() }
+            try packed.write(to: directory.file("z.gz"))
+            try Gzip.decompressFile(at: directory.file("z.gz"), to: directory.file("z"))
+            #expect(try Data(contentsOf: directory.file("z")) == zeros, "\(size) zero bytes, streamed")
+        }
+    }
+
     @Test func acceptsConcatenatedMembers() throws {
         let joined = try Gzip.compress(Data("first ".utf8)) + Gzip.compress(Data("second".utf8))
         #expect(try Gzip.decompress(joined) == Data("first second".utf8))
