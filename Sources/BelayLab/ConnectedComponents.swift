@@ -42,8 +42,9 @@ public struct Clustering: Sendable, Equatable {
     /// Number of linked pairs (i < j) in the threshold graph; for `clusters(fromLabels:)`, 0.
     public var edgeCount: Int
 
-    /// Wraps canonical labels (see `clusters(fromLabels:)` to canonicalize arbitrary ones).
-    init(canonicalLabels: [Int], edgeCount: Int) {
+    /// Wraps canonical labels (see `clusters(fromLabels:)` to canonicalize arbitrary ones), e.g. a clustering an
+    /// earlier run kept.
+    public init(canonicalLabels: [Int], edgeCount: Int) {
         self.labels = canonicalLabels
         self.stats = ClusterStats(labels: canonicalLabels)
         self.edgeCount = edgeCount

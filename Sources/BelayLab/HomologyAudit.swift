@@ -13,6 +13,16 @@ public struct HomologyAudit: Sendable, Equatable {
     public var countAboveThreshold: Int
     /// The threshold used.
     public var threshold: Float
+
+    /// An audit of the given maxima (test proteins in `testIndices` order), counted at `threshold`: another
+    /// threshold for the same split, or an audit read back from where an earlier run kept it.
+    public init(maxSimilarityToTrain: [Float], testIndices: [Int], threshold: Float) {
+        self.maxSimilarityToTrain = maxSimilarityToTrain
+        self.testIndices = testIndices
+        self.threshold = threshold
+        countAboveThreshold = maxSimilarityToTrain.count { $0 > threshold }
+        shareAboveThreshold = testIndices.isEmpty ? 0 : Double(countAboveThreshold) / Double(testIndices.count)
+    }
 }
 
 /// Audits a split: for every test protein, the maximum cosine similarity to the training proteins.
@@ -52,9 +62,5 @@ public func homologyAudit(_ m: EmbeddingMatrix, isTest: [Bool], threshold: Float
             }
         }
     }
-    let above = maxima.count { $0 > threshold }
-    return HomologyAudit(
-        maxSimilarityToTrain: maxima, testIndices: testIndices,
-        shareAboveThreshold: testIndices.isEmpty ? 0 : Double(above) / Double(testIndices.count),
-        countAboveThreshold: above, threshold: threshold)
+    return HomologyAudit(maxSimilarityToTrain: maxima, testIndices: testIndices, threshold: threshold)
 }

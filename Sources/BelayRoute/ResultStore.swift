@@ -74,10 +74,25 @@ public final class ResultStore: Sendable {
     }
 
     /// Little-endian bytes of whole numbers, for a key's parts (a double goes in as its `bitPattern`: exact).
+    /// - Complexity: O(n), one copy of the values' memory on a little-endian machine.
     public static func bytes<T: FixedWidthInteger>(_ values: [T]) -> Data {
-        var data = Data(capacity: values.count * MemoryLayout<T>.size)
-        for value in values { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
-        return data
+        #if _endian(little)
+        return values.withUnsafeBytes { Data($0) }
+        #else
+        return values.map(\.littleEndian).withUnsafeBytes { Data($0) }
+        #endif
+    }
+
+    /// The whole numbers ``bytes(_:)-(_)`` wrote, or nil when `data` is not a whole number of them.
+    public static func integers<T: FixedWidthInteger>(_ data: Data, as type: T.Type = T.self) -> [T]? {
+        let size = MemoryLayout<T>.size
+        guard data.count % size == 0 else { return nil }
+        var values = [T](repeating: 0, count: data.count / size)
+        values.withUnsafeMutableBytes { target in _ = data.copyBytes(to: target) }
+        #if _endian(big)
+        values = values.map { T(littleEndian: $0) }
+        #endif
+        return values
     }
 
     /// One byte per flag (1 for true), for a key's parts.

@@ -1,6 +1,8 @@
 import BelayLab
 import Synchronization
 import BelayData
+import BelayRoute
+import Foundation
 
 /// The reference's answers about a student's own protein set: their clusters, their splits, a rerun of their experiment.
 extension Route019Reference {
@@ -37,8 +39,14 @@ extension Route019Reference {
         // Several checks ask for the same student set at the same threshold: compute it once per submission.
         let key = ComponentsKey(ids: ids, threshold: threshold)
         if let hit = subsetCache.withLock({ $0[key] }) { return hit }
-        let (matrix, _, _) = embeddings(for: ids)
-        let labels = thresholdClusters(matrix, threshold: threshold).labels
+        let labels = kept(
+            "route019-components-1", [Data(ids.joined(separator: "\n").utf8), ResultStore.bytes([threshold.bitPattern])],
+            encode: { ResultStore.bytes($0) },
+            decode: { data in ResultStore.integers(data, as: Int.self).flatMap { $0.count == ids.count ? $0 : nil } }
+        ) {
+            let (matrix, _, _) = embeddings(for: ids)
+            return thresholdClusters(matrix, threshold: threshold).labels
+        }
         subsetCache.withLock { cache in
             if cache.count >= 64 { cache.removeAll() }  // a batch moves on from one student to the next
             cache[key] = labels
@@ -57,20 +65,46 @@ extension Route019Reference {
         if let hit = auditCache.withLock({ $0[key] }) {
             audit = hit
         } else {
-            let (matrix, _, _) = embeddings(for: ids)
-            audit = homologyAudit(matrix, isTest: isTest, threshold: threshold)
+            // Kept as the test rows and their maxima; the counts are made at the threshold asked for, below.
+            audit = kept(
+                "route019-audit-1", [Data(ids.joined(separator: "\n").utf8), ResultStore.bytes(isTest)],
+                encode: { audit in
+                    ResultStore.bytes(audit.testIndices) + ResultStore.bytes(audit.maxSimilarityToTrain.map(\.bitPattern))
+                },
+                decode: { data in
+                    let tests = isTest.count { $0 }
+                    guard data.count == tests * 12, let indices = ResultStore.integers(data.prefix(tests * 8), as: Int.self),
+                          let bits = ResultStore.integers(data.dropFirst(tests * 8), as: UInt32.self)
+                    else { return nil }
+                    return HomologyAudit(maxSimilarityToTrain: bits.map(Float.init(bitPattern:)), testIndices: indices,
+                                         threshold: threshold)
+                }
+            ) {
+                let (matrix, _, _) = embeddings(for: ids)
+                return homologyAudit(matrix, isTest: isTest, threshold: threshold)
+            }
             auditCache.withLock { cache in
                 if cache.count >= 32 { cache.removeAll() }  // a batch moves on from one student to the next
                 cache[key] = audit
             }
         }
         if audit.threshold != threshold {
-            audit.threshold = threshold
-            audit.countAboveThreshold = audit.maxSimilarityToTrain.count { $0 > threshold }
-            audit.shareAboveThreshold =
-                audit.testIndices.isEmpty ? 0 : Double(audit.countAboveThreshold) / Double(audit.testIndices.count)
+            audit = HomologyAudit(
+                maxSimilarityToTrain: audit.maxSimilarityToTrain, testIndices: audit.testIndices, threshold: threshold)
         }
         return audit
+    }
+
+    /// `compute()`, or the value an earlier run kept for the same data and `parts` in the result store grading keeps
+    /// (see ``ResultStore``; only for values that are the same numbers every time). A kept value `decode` refuses
+    /// is computed again.
+    func kept<T>(_ namespace: String, _ parts: [Data], encode: (T) -> Data, decode: (Data) -> T?, _ compute: () -> T) -> T {
+        guard let store = rerunCache.kept else { return compute() }
+        let key = store.key(namespace: namespace, [Data(dataset.sha256.utf8)] + parts)
+        if let data = store.value(namespace: namespace, key: key), let value = decode(data) { return value }
+        let value = compute()
+        store.store(encode(value), namespace: namespace, key: key)
+        return value
     }
 
     /// Features of any sheet protein, computed from the sheet's sequence.

@@ -1,6 +1,7 @@
 public import Foundation
 public import BelayLab
 public import BelayData
+import BelayRoute
 import Synchronization
 
 /// Settings of one reference run of the route.
@@ -101,7 +102,7 @@ public final class Route019Reference: Sendable {
     /// The four experiments.
     public let figures: RouteFigures
 
-    private let cache: Mutex<[Float: Clustering]>
+    let cache: Mutex<[Float: Clustering]>
     /// Components of students' own protein sets (see `components(for:threshold:)`).
     let subsetCache = Mutex<[ComponentsKey: [Int]]>([:])
     /// Homology audits of students' splits (see `audit(ids:isTest:threshold:)`).
@@ -259,7 +260,17 @@ public final class Route019Reference: Sendable {
     /// - Complexity: O(n² · d) the first time for a threshold, done in blocks so memory stays O(n · d).
     public func clustering(at threshold: Float) -> Clustering {
         if let hit = cache.withLock({ $0[threshold] }) { return hit }
-        let computed = thresholdClusters(embeddings, threshold: threshold)
+        let count = embeddings.count
+        let computed = kept(
+            "route019-clustering-1", [ResultStore.bytes([threshold.bitPattern])],
+            encode: { ResultStore.bytes([$0.edgeCount] + $0.labels) },
+            decode: { data in
+                guard let values = ResultStore.integers(data, as: Int.self), values.count == count + 1,
+                      values.dropFirst().allSatisfy({ $0 >= 0 && $0 < count })
+                else { return nil }
+                return Clustering(canonicalLabels: Array(values.dropFirst()), edgeCount: values[0])
+            }
+        ) { thresholdClusters(embeddings, threshold: threshold) }
         cache.withLock { $0[threshold] = computed }
         return computed
     }

@@ -6,6 +6,7 @@ import BelayRoute
 import BelayTestSupport
 import Foundation
 @testable import Route019
+import Synchronization
 import Testing
 
 /// The real data's reference with nothing reused: every rerun fitted from zero, no fit shared (made once).
@@ -216,7 +217,7 @@ struct KeptRerunTests {
         }
         let computed = await report()
         let entries = try FileManager.default.subpathsOfDirectory(atPath: store.directory.path)
-            .filter { $0.split(separator: "/").count == 3 }
+            .filter { $0.hasPrefix(RerunCache.namespace + "/") && $0.split(separator: "/").count == 3 }
         #expect(entries.count >= 4, "the reruns of Exercise 1 and of both Exercise 3 splits are kept: \(entries)")
         reference.rerunCache.forgetHeld()
         #expect(await report() == computed)
@@ -247,6 +248,40 @@ struct KeptRerunTests {
         let scores = repeated.rows.flatMap { [$0.random, $0.clustered] }
         #expect(Route019Reference.scores(stored: Route019Reference.stored(scores)) == scores)
         #expect(Route019Reference.scores(stored: Data("1\t2".utf8)) == nil)
+
+        // A student's own protein set: its components and its split's homology audit are kept too.
+        let ids = Array(reference.alignedIDs.prefix(600))
+        let isTest = ids.indices.map { $0 % 5 == 0 }
+        let audit = reference.audit(ids: ids, isTest: isTest, threshold: 0.8)
+        let components = reference.components(for: ids, threshold: 0.8)
+        func forget() {
+            reference.auditCache.withLock { $0.removeAll() }
+            reference.subsetCache.withLock { $0.removeAll() }
+        }
+        forget()
+        #expect(reference.audit(ids: ids, isTest: isTest, threshold: 0.9)
+            == HomologyAudit(maxSimilarityToTrain: audit.maxSimilarityToTrain, testIndices: audit.testIndices, threshold: 0.9))
+        #expect(reference.components(for: ids, threshold: 0.8) == components)
+        let componentEntries = try FileManager.default.subpathsOfDirectory(atPath: store.directory.path)
+            .filter { $0.hasPrefix("route019-components-1/") && $0.split(separator: "/").count == 3 }
+        #expect(componentEntries.count == 1)
+        let entry = try #require(componentEntries.first).split(separator: "/")
+        store.store(ResultStore.bytes([Int](repeating: 7, count: ids.count)), namespace: String(entry[0]), key: String(entry[1] + entry[2]))
+        forget()
+        #expect(reference.components(for: ids, threshold: 0.8) == [Int](repeating: 7, count: ids.count))
+        // The whole aligned set's clustering at a threshold a student chose.
+        func clusterings() throws -> Int {
+            try FileManager.default.subpathsOfDirectory(atPath: store.directory.path)
+                .filter { $0.hasPrefix("route019-clustering-1/") && $0.split(separator: "/").count == 3 }.count
+        }
+        let before = try clusterings()
+        let clustering = reference.clustering(at: 0.77)
+        #expect(try clusterings() == before + 1)
+        reference.cache.withLock { $0[0.77] = nil }
+        #expect(reference.clustering(at: 0.77) == clustering)
+        #expect(try clusterings() == before + 1)
+        #expect(ResultStore.integers(ResultStore.bytes([3, -1, Int.max])) == [3, -1, Int.max])
+        #expect(ResultStore.integers(Data([1, 2, 3]), as: Int.self) == nil)
     }
 }
 
