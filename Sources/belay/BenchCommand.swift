@@ -244,13 +244,6 @@ struct BenchCommand: AsyncParsableCommand {
             let kept = await again.grade(submissionAt: klass.appendingPathComponent("student000"), name: "one")
             let keptSeconds = seconds(since: start)
             let keptCPU = cpuSeconds() - cpuBefore
-            if ProcessInfo.processInfo.environment["BELAY_BENCH_PROBE"] != nil {
-                for k in 0..<3 {
-                    let t = DispatchTime.now().uptimeNanoseconds
-                    _ = await again.grade(submissionAt: klass.appendingPathComponent("student000"), name: "one")
-                    print(String(format: "  probe %d: %.3f s", k, seconds(since: t)))
-                }
-            }
             start = DispatchTime.now().uptimeNanoseconds
             cpuBefore = cpuSeconds()
             let results = try await gradeClass(klass, out: scratch.appendingPathComponent("grades"), grader: grader, setup: setup)
