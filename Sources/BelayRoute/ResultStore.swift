@@ -48,15 +48,14 @@ public final class ResultStore: Sendable {
         return URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".cache/belay", isDirectory: true)
     }
 
-    /// `belayVersion` plus the running executable's size and modification time (nanoseconds): a rebuilt Belay with
-    /// changed code gets other keys, so it never reads results computed by other code.
+    /// `belayVersion` plus the running executable's size and modification time (to the clock's precision): a rebuilt
+    /// Belay with changed code gets other keys, so it never reads results computed by other code.
     public static func buildIdentity(belayVersion: String) -> String {
         var identity = "belay \(belayVersion)"
-        if let path = Bundle.main.executableURL?.resolvingSymlinksInPath().path {
-            var info = stat()
-            if stat(path, &info) == 0 {
-                identity += " \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
-            }
+        if let path = Bundle.main.executableURL?.resolvingSymlinksInPath().path,
+           let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+           let size = attributes[.size] as? NSNumber, let modified = attributes[.modificationDate] as? Date {
+            identity += " \(size.int64Value) \(modified.timeIntervalSince1970.bitPattern)"
         }
         return identity
     }
