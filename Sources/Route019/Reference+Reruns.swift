@@ -193,31 +193,17 @@ enum RerunKey: Hashable, Sendable {
 }
 
 extension Rerun {
-    /// The rerun as a ``ResultStore`` entry: one line per model (name, then the accuracy's bits in hex), then the
-    /// train and test counts.
+    /// The rerun as a ``ResultStore`` entry (``StoredAccuracies``).
     var stored: Data {
-        var lines = accuracies.map { "\($0.model.rawValue)\t\(String($0.accuracy.bitPattern, radix: 16))" }
-        lines.append("counts\t\(trainCount)\t\(testCount)")
-        return Data((lines.joined(separator: "\n") + "\n").utf8)
+        StoredAccuracies<RerunModel>(accuracies: accuracies.map(\.accuracy), trainCount: trainCount, testCount: testCount).data
     }
 
     /// A rerun read back from ``stored``; nil for anything else.
     init?(stored data: Data) {
-        var accuracies: [RerunAccuracy] = []
-        var counts: (Int, Int)?
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            if fields.count == 3, fields[0] == "counts", let train = Int(fields[1]), let test = Int(fields[2]) {
-                counts = (train, test)
-            } else if fields.count == 2, let model = RerunModel(rawValue: String(fields[0])),
-                      let bits = UInt64(fields[1], radix: 16) {
-                accuracies.append(RerunAccuracy(model: model, accuracy: Double(bitPattern: bits)))
-            } else {
-                return nil
-            }
-        }
-        guard let counts, accuracies.map(\.model) == RerunModel.allCases else { return nil }
-        self.init(accuracies: accuracies, trainCount: counts.0, testCount: counts.1)
+        guard let kept = StoredAccuracies<RerunModel>(data: data) else { return nil }
+        self.init(
+            accuracies: zip(RerunModel.allCases, kept.accuracies).map { RerunAccuracy(model: $0, accuracy: $1) },
+            trainCount: kept.trainCount, testCount: kept.testCount)
     }
 }
 

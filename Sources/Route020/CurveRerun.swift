@@ -1,4 +1,5 @@
 import BelayLab
+import BelayRoute
 import Foundation
 
 // Belay's rerun of one point of a student's curve: the common classifiers retrained on the student's own noisy
@@ -124,30 +125,15 @@ public func rerunCurveModels(features: [Double], columns: Int, labels: [Int], cl
 }
 
 extension CurveRerun {
-    /// The rerun as a ``ResultStore`` entry: one line per model (name, then the accuracy's bits in hex), then the
-    /// train and test counts (`skipped` is the caller's).
+    /// The rerun as a ``ResultStore`` entry (``StoredAccuracies``; `skipped` is the caller's).
     var stored: Data {
-        var lines = accuracies.map { "\($0.model.rawValue)\t\(String($0.accuracy.bitPattern, radix: 16))" }
-        lines.append("counts\t\(trainCount)\t\(testCount)")
-        return Data((lines.joined(separator: "\n") + "\n").utf8)
+        StoredAccuracies<CurveRerunModel>(accuracies: accuracies.map(\.accuracy), trainCount: trainCount, testCount: testCount).data
     }
 
     /// A rerun read back from ``stored``; nil for anything else.
     init?(stored data: Data) {
-        var accuracies: [(model: CurveRerunModel, accuracy: Double)] = []
-        var counts: (Int, Int)?
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            if fields.count == 3, fields[0] == "counts", let train = Int(fields[1]), let test = Int(fields[2]) {
-                counts = (train, test)
-            } else if fields.count == 2, let model = CurveRerunModel(rawValue: String(fields[0])),
-                      let bits = UInt64(fields[1], radix: 16) {
-                accuracies.append((model, Double(bitPattern: bits)))
-            } else {
-                return nil
-            }
-        }
-        guard let counts, accuracies.map(\.model) == CurveRerunModel.allCases else { return nil }
-        self.init(accuracies: accuracies, trainCount: counts.0, testCount: counts.1)
+        guard let kept = StoredAccuracies<CurveRerunModel>(data: data) else { return nil }
+        self.init(accuracies: zip(CurveRerunModel.allCases, kept.accuracies).map { ($0, $1) },
+                  trainCount: kept.trainCount, testCount: kept.testCount)
     }
 }
