@@ -476,23 +476,22 @@ final class Finished: Sendable {
     var all: [ClassGrader.Graded] { graded.withLock { $0 } }
 }
 
-/// Runs report writes beside grading, at most `width` at a time (each student's files are their own, so writes of
-/// different students never touch the same path), and waits for all of them at the end of the batch.
+/// Runs report writes beside grading on `width` serial lanes, taken in turn, and waits for all of them at the end of
+/// the batch. Each student's files are their own, so writes of different students never touch the same path; no
+/// thread waits for a free lane (a write is queued on its lane).
 final class ReportWriter: Sendable {
-    private let queue = DispatchQueue(label: "belay-report-writer", attributes: .concurrent)
+    private let lanes: [DispatchQueue]
     private let group = DispatchGroup()
-    private let slots: DispatchSemaphore
+    private let turn = Mutex(0)
 
-    init(width: Int) { slots = DispatchSemaphore(value: max(1, width)) }
+    init(width: Int) { lanes = (0..<max(1, width)).map { DispatchQueue(label: "belay-report-writer-\($0)") } }
 
     func submit(_ work: @escaping @Sendable () -> Void) {
-        group.enter()
-        queue.async { [slots, group] in
-            slots.wait()
-            work()
-            slots.signal()
-            group.leave()
+        let lane = turn.withLock { turn in
+            defer { turn += 1 }
+            return lanes[turn % lanes.count]
         }
+        lane.async(group: group, execute: work)
     }
 
     /// Returns when every submitted write is done.
