@@ -105,6 +105,18 @@ public final class ResultStore: Sendable {
         return Self.unframe(bytes, key: key)
     }
 
+    /// The value an earlier run kept in `namespace` for the inputs `parts` (see ``key(namespace:_:)``), else
+    /// `compute()`, kept for the next run. A kept value `decode` refuses (another build's layout, a damaged file) is
+    /// computed again. Only for values that are the same numbers every time they are computed.
+    public func value<T>(namespace: String, parts: [Data], encode: (T) -> Data, decode: (Data) -> T?,
+                         compute: () -> T) -> T {
+        let key = key(namespace: namespace, parts)
+        if let data = value(namespace: namespace, key: key), let kept = decode(data) { return kept }
+        let computed = compute()
+        store(encode(computed), namespace: namespace, key: key)
+        return computed
+    }
+
     /// Stores `value` under `key` in `namespace`. A store that cannot be written is simply not used (the result was
     /// computed anyway); nothing is thrown.
     public func store(_ value: Data, namespace: String, key: String) {

@@ -109,7 +109,7 @@ struct LeakyPipelineReference: RouteReference {
             reference: reference, rubric: rubric, audience: options.audience, belayVersion: options.belayVersion)
         grader.notebookRun = options.notebookRun
         grader.drawsFigures = options.drawsFigures
-        reference.rerunCache.keep(in: options.resultStore)
+        reference.keep(in: options.resultStore)
         // What all students' figures share is reference work: done here, once, before the first student.
         if options.drawsFigures { Route019Figures.prepare(reference) }
         return grader

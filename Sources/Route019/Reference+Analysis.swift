@@ -95,17 +95,20 @@ extension Route019Reference {
         return audit
     }
 
-    /// `compute()`, or the value an earlier run kept for the same data and `parts` in the result store grading keeps
-    /// (see ``ResultStore``; only for values that are the same numbers every time). A kept value `decode` refuses
-    /// is computed again.
+    /// `compute()`, or the value an earlier run kept for this data and `parts` in the result store grading keeps
+    /// (``keep(in:)``, ``ResultStore/value(namespace:parts:encode:decode:compute:)``).
     func kept<T>(_ namespace: String, _ parts: [Data], encode: (T) -> Data, decode: (Data) -> T?, _ compute: () -> T) -> T {
-        guard let store = rerunCache.kept else { return compute() }
-        let key = store.key(namespace: namespace, [Data(dataset.sha256.utf8)] + parts)
-        if let data = store.value(namespace: namespace, key: key), let value = decode(data) { return value }
-        let value = compute()
-        store.store(encode(value), namespace: namespace, key: key)
-        return value
+        guard let store = keptStore else { return compute() }
+        return store.value(
+            namespace: namespace, parts: [Data(dataset.sha256.utf8)] + parts, encode: encode, decode: decode, compute: compute)
     }
+
+    /// The result store grading keeps results in, if any.
+    var keptStore: ResultStore? { resultStore.withLock { $0 } }
+
+    /// Keeps what is the same numbers every time (reruns, repeated splits, components, audits, clusterings) in
+    /// `store` between runs as well (nil: only in memory).
+    public func keep(in store: ResultStore?) { resultStore.withLock { $0 = store } }
 
     /// Features of any sheet protein, computed from the sheet's sequence.
     public func featuresOfSheetProtein(_ id: String) -> SequenceFeatures? {

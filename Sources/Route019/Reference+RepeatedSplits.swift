@@ -218,31 +218,27 @@ extension Route019Reference {
         }
         // The fits are the same numbers every time for the same data, labels, settings and seeds: a run that keeps
         // results (see ``ResultStore``) reads an earlier run's instead of fitting them again.
-        let store = rerunCache.kept
-        let key = store?.key(namespace: Self.repeatedNamespace, [
-            Data(dataset.sha256.utf8), Data(encoder.classes.joined(separator: "\n").utf8), ResultStore.bytes(labels),
-            ResultStore.bytes([threshold.bitPattern]), ResultStore.bytes([fraction.bitPattern]), Data("\(mode)".utf8),
-            ResultStore.bytes(seedList), Data([reuse.warmStart ? 1 : 0]),
-        ])
-        if let store, let key, let data = store.value(namespace: Self.repeatedNamespace, key: key),
-           let kept = Self.scores(stored: data), kept.count == splits.count * 2 {
-            return assemble(kept)
+        let scores = kept(
+            Self.repeatedNamespace,
+            [Data(encoder.classes.joined(separator: "\n").utf8), ResultStore.bytes(labels), ResultStore.bytes([threshold.bitPattern]),
+             ResultStore.bytes([fraction.bitPattern]), Data("\(mode)".utf8), ResultStore.bytes(seedList),
+             Data([reuse.warmStart ? 1 : 0])],
+            encode: Self.stored, decode: { Self.scores(stored: $0).flatMap { $0.count == splits.count * 2 ? $0 : nil } }
+        ) {
+            // Fit k: seed number k / 2, its random split when k is even, its clustered split when k is odd.
+            concurrentMap(splits.count * 2) { k -> Scores? in
+                let isTest = k % 2 == 0 ? splits[k / 2].random : splits[k / 2].clustered
+                let tests = isTest.count { $0 }
+                guard tests > 0, tests < n else { return nil }
+                // Each fit starts from the reference's own fit of the same split kind (same optimum, fewer iterations).
+                let warm = self.reuse.warmStart ? (k % 2 == 0 ? self.fittedModels.randomSplit : self.fittedModels.clusteredSplit) : nil
+                return trainAndScoreModel(
+                    features: values, rows: n, columns: columns, labels: labels, classCount: classCount, isTest: isTest,
+                    warmStart: warm
+                ).scores
+            }
         }
-        // Fit k: seed number k / 2, its random split when k is even, its clustered split when k is odd.
-        let scores = concurrentMap(splits.count * 2) { k -> Scores? in
-            let isTest = k % 2 == 0 ? splits[k / 2].random : splits[k / 2].clustered
-            let tests = isTest.count { $0 }
-            guard tests > 0, tests < n else { return nil }
-            // Each fit starts from the reference's own fit of the same split kind (same optimum, fewer iterations).
-            let warm = self.reuse.warmStart ? (k % 2 == 0 ? self.fittedModels.randomSplit : self.fittedModels.clusteredSplit) : nil
-            return trainAndScoreModel(
-                features: values, rows: n, columns: columns, labels: labels, classCount: classCount, isTest: isTest,
-                warmStart: warm
-            ).scores
-        }
-        if let store, let key { store.store(Self.stored(scores), namespace: Self.repeatedNamespace, key: key) }
         return assemble(scores)
-
     }
 
     /// The namespace of repeated splits' fits in a ``ResultStore``.

@@ -215,29 +215,20 @@ extension Rerun {
 final class RerunCache: Sendable {
     /// Most reruns kept; when full the store starts over (a batch moves on from one split to the next).
     static let capacity = 64
-    /// One key's rerun, computed under its own lock by the first thread that asks.
-    final class Slot: @unchecked Sendable {
-        let lock = NSLock()
-        var value: Rerun?
+    /// One key's rerun, computed under its lock by the first thread that asks.
+    final class Slot: Sendable {
+        let value = Mutex<Rerun?>(nil)
     }
     private let store = Mutex<[RerunKey: Slot]>([:])
-    /// Where reruns are kept between runs (``ResultStore``), when grading keeps them.
-    private let persistent = Mutex<ResultStore?>(nil)
 
     init() {}
-
-    /// Keeps reruns in `store` between runs as well (nil: only in memory).
-    func keep(in store: ResultStore?) { persistent.withLock { $0 = store } }
-
-    /// The store reruns are kept in, if any.
-    var kept: ResultStore? { persistent.withLock { $0 } }
 
     /// The namespace of reruns in a ``ResultStore``.
     static let namespace = "route019-rerun-1"
 
-    /// The rerun for `key`, computing it with `compute` once. With a ``ResultStore`` kept, a rerun an earlier run
-    /// stored under the same inputs (`inputs()`: everything the computation reads, beyond `key`) is read instead.
-    func rerun(_ key: RerunKey, inputs: () -> [Data], _ compute: () -> Rerun) -> Rerun {
+    /// The rerun for `key`, computing it with `compute` once. With a ``ResultStore`` (`kept`), a rerun an earlier
+    /// run stored under the same inputs (`inputs()`: everything the computation reads, beyond `key`) is read instead.
+    func rerun(_ key: RerunKey, kept: ResultStore? = nil, inputs: () -> [Data], _ compute: () -> Rerun) -> Rerun {
         let slot = store.withLock { cache in
             if let slot = cache[key] { return slot }
             if cache.count >= Self.capacity { cache.removeAll() }
@@ -245,20 +236,15 @@ final class RerunCache: Sendable {
             cache[key] = slot
             return slot
         }
-        slot.lock.lock()
-        defer { slot.lock.unlock() }
-        if let value = slot.value { return value }
-        let kept = persistent.withLock { $0 }
-        let storeKey = kept.map { $0.key(namespace: Self.namespace, key.storeParts + inputs()) }
-        if let kept, let storeKey, let data = kept.value(namespace: Self.namespace, key: storeKey),
-           let value = Rerun(stored: data) {
-            slot.value = value
-            return value
+        return slot.value.withLock { value in
+            if let value { return value }
+            let computed = kept.map {
+                $0.value(namespace: Self.namespace, parts: key.storeParts + inputs(), encode: \.stored,
+                         decode: Rerun.init(stored:), compute: compute)
+            } ?? compute()
+            value = computed
+            return computed
         }
-        let value = compute()
-        slot.value = value
-        if let kept, let storeKey { kept.store(value.stored, namespace: Self.namespace, key: storeKey) }
-        return value
     }
 
     /// Number of reruns held (for tests).
@@ -357,7 +343,7 @@ extension Route019Reference {
         guard reuse.sharing else { return compute() }
         // Beyond the ids and the split, the fits read the data (by its hash), the reference's labels of those ids
         // and its classes, and whether fits start warm.
-        return rerunCache.rerun(.embeddings(ids: ids, isTest: isTest), inputs: { [self] in
+        return rerunCache.rerun(.embeddings(ids: ids, isTest: isTest), kept: keptStore, inputs: { [self] in
             let labels = ids.map { id in indexByID[id].map { codes[$0] } ?? -1 }
             return [Data(dataset.sha256.utf8), ResultStore.bytes(labels), Data(encoder.classes.joined(separator: "\n").utf8),
                     Data([reuse.warmStart ? 1 : 0])]
@@ -385,7 +371,7 @@ extension Route019Reference {
         // Beyond the matrix, labels and split, warm fits read the reference's models (of this data) and the classes.
         return rerunCache.rerun(
             .features(values: features, columns: columns, labels: labels, classCount: classCount, isTest: isTest),
-            inputs: { [self] in
+            kept: keptStore, inputs: { [self] in
                 reuse.warmStart
                     ? [Data([1]), Data(dataset.sha256.utf8), Data((classNames ?? []).joined(separator: "\n").utf8)]
                     : [Data([0])]

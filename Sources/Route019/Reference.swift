@@ -109,6 +109,8 @@ public final class Route019Reference: Sendable {
     let auditCache = Mutex<[AuditKey: HomologyAudit]>([:])
     /// Reruns of students' experiments, by split (see `rerun(ids:isTest:)` in Reference+Reruns.swift).
     let rerunCache = RerunCache()
+    /// Where results are kept between runs, when grading keeps them (see ``keep(in:)``).
+    let resultStore = Mutex<ResultStore?>(nil)
     /// What reruns reuse: warm starts from the reference's fits, fits shared between identical splits.
     public let reuse: RerunReuse
     /// The reference's four fitted models (on standardized rows), where reruns of the same features start.

@@ -139,20 +139,16 @@ public final class Route020Reference: Sendable {
             y.append(isTest[i] ? codes[row] : trainCodes[i])
             flags.append(isTest[i])
         }
+        let fit = { rerunCurveModels(features: x, columns: columns, labels: y, classCount: self.classes.count, isTest: flags) }
         // A rerun an earlier run kept for the same inputs (the data, the set, the rows, their labels and sides) is
         // read instead of refitted: the same numbers.
-        let store = keptStore.withLock { $0 }
-        let key = store?.key(namespace: Self.rerunNamespace, [
-            Data(dataset.sha256.utf8), Data(set.rawValue.utf8), ResultStore.bytes(rows), ResultStore.bytes(y),
-            ResultStore.bytes(flags), Data(classes.joined(separator: "\n").utf8),
-        ])
-        if let store, let key, let data = store.value(namespace: Self.rerunNamespace, key: key),
-           var kept = CurveRerun(stored: data) {
-            kept.skipped = skipped
-            return kept
-        }
-        var result = rerunCurveModels(features: x, columns: columns, labels: y, classCount: classes.count, isTest: flags)
-        if let store, let key { store.store(result.stored, namespace: Self.rerunNamespace, key: key) }
+        var result = keptStore.withLock { $0 }.map {
+            $0.value(
+                namespace: Self.rerunNamespace,
+                parts: [Data(dataset.sha256.utf8), Data(set.rawValue.utf8), ResultStore.bytes(rows), ResultStore.bytes(y),
+                        ResultStore.bytes(flags), Data(classes.joined(separator: "\n").utf8)],
+                encode: \.stored, decode: CurveRerun.init(stored:), compute: fit)
+        } ?? fit()
         result.skipped = skipped
         return result
     }

@@ -178,22 +178,19 @@ struct KeptRerunTests {
         let calls = Counter()
         let compute = { () -> Rerun in calls.increment(); return made }
         let first = RerunCache()
-        first.keep(in: store)
-        #expect(first.rerun(key, inputs: { [Data("warm off".utf8)] }, compute) == made)
+        #expect(first.rerun(key, kept: store, inputs: { [Data("warm off".utf8)] }, compute) == made)
         #expect(calls.value == 1)
         // The next run (a new cache, nothing in memory) reads it instead of computing.
         let next = RerunCache()
-        next.keep(in: store)
-        #expect(next.rerun(key, inputs: { [Data("warm off".utf8)] }, compute) == made)
+        #expect(next.rerun(key, kept: store, inputs: { [Data("warm off".utf8)] }, compute) == made)
         #expect(calls.value == 1)
         // Other inputs beyond the key (another dataset, warm starts on) are another entry.
         #expect(next.rerun(
             .features(values: [1, 2, 3], columns: 1, labels: [0, 1, 0], classCount: 2, isTest: [true, true, false]),
-            inputs: { [Data("warm off".utf8)] }, compute) == made)
+            kept: store, inputs: { [Data("warm off".utf8)] }, compute) == made)
         #expect(calls.value == 2)
         let third = RerunCache()
-        third.keep(in: store)
-        _ = third.rerun(key, inputs: { [Data("warm on".utf8)] }, compute)
+        _ = third.rerun(key, kept: store, inputs: { [Data("warm on".utf8)] }, compute)
         #expect(calls.value == 3)
         // Without a store nothing is read.
         _ = RerunCache().rerun(key, inputs: { [Data("warm off".utf8)] }, compute)
@@ -207,7 +204,7 @@ struct KeptRerunTests {
         defer { folder.cleanup() }
         let store = ResultStore(directory: folder.url.appendingPathComponent("store"), build: "test")
         let reference = Route019Reference(dataset: sharedReference.dataset)
-        reference.rerunCache.keep(in: store)
+        reference.keep(in: store)
         let solution = repositoryRoot.appendingPathComponent("solutions/019-leaky-pipeline")
         var grader = Route019Grader(reference: reference, rubric: sharedRubric, audience: .instructor, belayVersion: "test")
         grader.drawsFigures = false
