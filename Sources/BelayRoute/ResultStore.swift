@@ -94,6 +94,18 @@ public final class ResultStore: Sendable {
         return values
     }
 
+    /// Strings for a key's part, each prefixed by its UTF-8 length, so that no two different lists give the same
+    /// bytes (joined with a separator, `["a\nb", "c"]` and `["a", "b\nc"]` would: ids come from students' files).
+    public static func bytes(_ strings: [String]) -> Data {
+        var data = Data()
+        for string in strings {
+            let utf8 = Data(string.utf8)
+            data.append(bytes([UInt64(utf8.count)]))
+            data.append(utf8)
+        }
+        return data
+    }
+
     /// One byte per flag (1 for true), for a key's parts.
     public static func bytes(_ flags: [Bool]) -> Data { Data(flags.map { $0 ? 1 : 0 }) }
 

@@ -40,7 +40,7 @@ extension Route019Reference {
         let key = ComponentsKey(ids: ids, threshold: threshold)
         if let hit = subsetCache.withLock({ $0[key] }) { return hit }
         let labels = kept(
-            "route019-components-1", [Data(ids.joined(separator: "\n").utf8), ResultStore.bytes([threshold.bitPattern])],
+            "route019-components-1", [ResultStore.bytes(ids), ResultStore.bytes([threshold.bitPattern])],
             encode: { ResultStore.bytes($0) },
             decode: { data in ResultStore.integers(data, as: Int.self).flatMap { $0.count == ids.count ? $0 : nil } }
         ) {
@@ -67,7 +67,7 @@ extension Route019Reference {
         } else {
             // Kept as the test rows and their maxima; the counts are made at the threshold asked for, below.
             audit = kept(
-                "route019-audit-1", [Data(ids.joined(separator: "\n").utf8), ResultStore.bytes(isTest)],
+                "route019-audit-1", [ResultStore.bytes(ids), ResultStore.bytes(isTest)],
                 encode: { audit in
                     ResultStore.bytes(audit.testIndices) + ResultStore.bytes(audit.maxSimilarityToTrain.map(\.bitPattern))
                 },

@@ -220,7 +220,7 @@ extension Route019Reference {
         // results (see ``ResultStore``) reads an earlier run's instead of fitting them again.
         let scores = kept(
             Self.repeatedNamespace,
-            [Data(encoder.classes.joined(separator: "\n").utf8), ResultStore.bytes(labels), ResultStore.bytes([threshold.bitPattern]),
+            [ResultStore.bytes(encoder.classes), ResultStore.bytes(labels), ResultStore.bytes([threshold.bitPattern]),
              ResultStore.bytes([fraction.bitPattern]), Data("\(mode)".utf8), ResultStore.bytes(seedList),
              Data([reuse.warmStart ? 1 : 0])],
             encode: Self.stored, decode: { Self.scores(stored: $0).flatMap { $0.count == splits.count * 2 ? $0 : nil } }

@@ -184,7 +184,7 @@ enum RerunKey: Hashable, Sendable {
     var storeParts: [Data] {
         switch self {
         case .embeddings(let ids, let isTest):
-            return [Data("embeddings".utf8), Data(ids.joined(separator: "\n").utf8), ResultStore.bytes(isTest)]
+            return [Data("embeddings".utf8), ResultStore.bytes(ids), ResultStore.bytes(isTest)]
         case .features(let values, let columns, let labels, let classCount, let isTest):
             return [Data("features".utf8), ResultStore.bytes(values.map(\.bitPattern)), ResultStore.bytes([columns, classCount]),
                     ResultStore.bytes(labels), ResultStore.bytes(isTest)]
@@ -345,7 +345,7 @@ extension Route019Reference {
         // and its classes, and whether fits start warm.
         return rerunCache.rerun(.embeddings(ids: ids, isTest: isTest), kept: keptStore, inputs: { [self] in
             let labels = ids.map { id in indexByID[id].map { codes[$0] } ?? -1 }
-            return [Data(dataset.sha256.utf8), ResultStore.bytes(labels), Data(encoder.classes.joined(separator: "\n").utf8),
+            return [Data(dataset.sha256.utf8), ResultStore.bytes(labels), ResultStore.bytes(encoder.classes),
                     Data([reuse.warmStart ? 1 : 0])]
         }, compute)
     }
@@ -373,7 +373,7 @@ extension Route019Reference {
             .features(values: features, columns: columns, labels: labels, classCount: classCount, isTest: isTest),
             kept: keptStore, inputs: { [self] in
                 reuse.warmStart
-                    ? [Data([1]), Data(dataset.sha256.utf8), Data((classNames ?? []).joined(separator: "\n").utf8)]
+                    ? [Data([1]), Data(dataset.sha256.utf8), ResultStore.bytes(classNames ?? [])]
                     : [Data([0])]
             }, compute)
     }

@@ -146,7 +146,7 @@ public final class Route020Reference: Sendable {
             $0.value(
                 namespace: Self.rerunNamespace,
                 parts: [Data(dataset.sha256.utf8), Data(set.rawValue.utf8), ResultStore.bytes(rows), ResultStore.bytes(y),
-                        ResultStore.bytes(flags), Data(classes.joined(separator: "\n").utf8)],
+                        ResultStore.bytes(flags), ResultStore.bytes(classes)],
                 encode: \.stored, decode: CurveRerun.init(stored:), compute: fit)
         } ?? fit()
         result.skipped = skipped

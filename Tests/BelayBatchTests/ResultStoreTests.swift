@@ -37,6 +37,14 @@ struct ResultStoreTests {
         #expect(store.key(namespace: "n", [Data("abc".utf8)]) != store.key(namespace: "n", [Data("abc".utf8), Data()]))
     }
 
+    /// Lists of strings (students' ids) keep their boundaries: ids with a newline cannot imitate another list.
+    @Test func stringListsAreFramed() {
+        #expect(ResultStore.bytes(["a\nb", "c"]) != ResultStore.bytes(["a", "b\nc"]))
+        #expect(ResultStore.bytes(["ab"]) != ResultStore.bytes(["a", "b"]))
+        #expect(ResultStore.bytes([String]()) != ResultStore.bytes([""]))
+        #expect(ResultStore.bytes(["P9WNK7"]) == ResultStore.bytes(["P9WNK7"]))
+    }
+
     @Test func aDamagedOrForeignEntryReadsAsAbsent() throws {
         let folder = try TemporaryDirectory(prefix: "belay-store")
         defer { folder.cleanup() }
