@@ -272,18 +272,17 @@ extension String {
     /// `trimmingCharacters(in: .whitespaces)`, without Foundation's bridging when there is nothing to trim (the
     /// usual CSV cell: it starts and ends with a printable ASCII character), which is most of the cost of reading
     /// a features.csv of thousands of cells.
-    var trimmingWhitespace: String {
-        let bytes = utf8
-        guard let first = bytes.first, let last = bytes.last else { return self }
-        func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F }
-        return plain(first) && plain(last) ? self : trimmingCharacters(in: .whitespaces)
-    }
+    var trimmingWhitespace: String { trimming(.whitespaces) }
 
     /// `trimmingCharacters(in: .whitespacesAndNewlines)`, with the same fast path as ``trimmingWhitespace``.
-    var trimmingWhitespaceAndNewlines: String {
+    var trimmingWhitespaceAndNewlines: String { trimming(.whitespacesAndNewlines) }
+
+    /// `trimmingCharacters(in: set)` for a set of white space, skipped when the string starts and ends with a
+    /// printable ASCII character (none of which is white space).
+    private func trimming(_ set: CharacterSet) -> String {
         let bytes = utf8
         guard let first = bytes.first, let last = bytes.last else { return self }
         func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F }
-        return plain(first) && plain(last) ? self : trimmingCharacters(in: .whitespacesAndNewlines)
+        return plain(first) && plain(last) ? self : trimmingCharacters(in: set)
     }
 }
