@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A task executor that runs its jobs on one dedicated thread.
 ///
@@ -50,17 +51,16 @@ final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
 }
 
 /// Resumes a continuation exactly once, whichever racer arrives first.
-final class FirstOf<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Value, Never>?
+final class FirstOf<Value: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Value, Never>?>
 
-    init(_ continuation: CheckedContinuation<Value, Never>) { self.continuation = continuation }
+    init(_ continuation: CheckedContinuation<Value, Never>) { self.continuation = Mutex(continuation) }
 
     func resume(_ value: Value) {
-        lock.lock()
-        let pending = continuation
-        continuation = nil
-        lock.unlock()
+        let pending = continuation.withLock { slot in
+            defer { slot = nil }
+            return slot
+        }
         pending?.resume(returning: value)
     }
 }

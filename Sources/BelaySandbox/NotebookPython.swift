@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,16 +38,16 @@ public struct NotebookPython: Sendable, Hashable {
     /// - Complexity: one short Python run the first time.
     public static func locate(_ requested: String? = nil) -> Result<NotebookPython, Unavailable> {
         let key = requested ?? ""
-        cacheLock.lock()
-        defer { cacheLock.unlock() }
-        if let cached = cache[key] { return cached }
-        let found = probe(requested)
-        cache[key] = found
-        return found
+        // Held through the probe, so concurrent first calls run Python once.
+        return cache.withLock { cache in
+            if let cached = cache[key] { return cached }
+            let found = probe(requested)
+            cache[key] = found
+            return found
+        }
     }
 
-    nonisolated(unsafe) private static var cache: [String: Result<NotebookPython, Unavailable>] = [:]
-    private static let cacheLock = NSLock()
+    private static let cache = Mutex<[String: Result<NotebookPython, Unavailable>]>([:])
 
     static let probeScript = """
         import importlib, json, os, sys
