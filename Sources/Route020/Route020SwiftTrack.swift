@@ -5,7 +5,7 @@
 import BelayData
 import BelayGrading
 import BelayLab
-public import BelayRoute
+import BelayRoute
 import BelaySandbox
 import ExerciseKit
 public import Foundation

@@ -1,4 +1,4 @@
-public import BelayGrading
+import BelayGrading
 import BelayRoute
 
 /// The words a Route 020 report uses for the experiment's artefacts: the CSV contract's file names, or, for a Swift
