@@ -43,6 +43,36 @@ enum BLAS {
                     beta, c, blas(n))
     }
 
+    /// Upper triangle (including the diagonal) of `c (n x n) = alpha · aᵀ·a` for row-major `a (k x n)`, `Double`.
+    static func dsyrkAtA(_ a: UnsafePointer<Double>, alpha: Double, into c: UnsafeMutablePointer<Double>, n: Int, k: Int) {
+        guard n > 0 else { return }
+        guard k > 0 else { c.update(repeating: 0, count: n * n); return }
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, blas(n), blas(k), alpha, a, blas(n), 0, c, blas(n))
+    }
+
+    /// Factors the symmetric positive definite `n x n` matrix `a` as `a = uᵀ·u` (LAPACK `dpotrf`): on return the
+    /// upper triangle of `a`, read column-major, is `u`. False when `a` is not positive definite (or not finite).
+    /// - Complexity: O(n³ / 3).
+    static func choleskyUpper(_ a: UnsafeMutablePointer<Double>, n: Int) -> Bool {
+        guard n > 0 else { return true }
+        var order = Int32(blas(n)), info: Int32 = 0
+        dpotrf_("U", &order, a, &order, &info, 1)
+        return info == 0
+    }
+
+    /// Solves `uᵀ·x = b` (`transposed`) or `u·x = b` in place for the `columns` column-major right-hand sides in
+    /// `b (n x columns)`, with `u` the column-major upper triangular `n x n` factor of ``choleskyUpper(_:n:)``.
+    /// One `dtrsv` per column: with a few columns, `dtrsm` would spend most of its time copying `u` into blocks.
+    /// - Complexity: O(n² · columns).
+    static func solveUpper(_ u: UnsafePointer<Double>, transposed: Bool, _ b: UnsafeMutablePointer<Double>, n: Int,
+                           columns: Int) {
+        guard n > 0 else { return }
+        for column in 0..<columns {
+            cblas_dtrsv(CblasColMajor, CblasUpper, transposed ? CblasTrans : CblasNoTrans, CblasNonUnit, blas(n), u,
+                        blas(n), b + column * n, 1)
+        }
+    }
+
     private static func blas(_ x: Int) -> blasint {
         precondition(x <= Int(blasint.max), "matrix dimension \(x) exceeds the BLAS integer range")
         return blasint(x)

@@ -18,14 +18,60 @@ struct LBFGSResult {
 /// Minimizes a smooth function from the origin (or `start`) until max |∇f| ≤ `tolerance` or `maxIterations` iterations.
 /// If the line search cannot make progress (at the limit of floating-point precision), it stops early and
 /// reports `converged` by the gradient test alone.
+///
+/// With a `preconditioner` P, the initial inverse-Hessian approximation of each iteration is γ·P instead of γ·I
+/// (γ = sᵀy / yᵀPy), and the gradient test is on P's whitened gradient (``LBFGSPreconditioner/whiten(_:)``): the
+/// method is then L-BFGS in the coordinates where P is the identity. The minimum is the same; with a good P it is
+/// reached in far fewer iterations.
 func minimizeLBFGS(parameterCount p: Int, memory: Int, maxIterations: Int, tolerance: Double, start: [Double]? = nil,
+                   preconditioner: (any LBFGSPreconditioner)? = nil,
                    _ f: (_ x: [Double]) -> (value: Double, gradient: [Double])) -> LBFGSResult {
+    withoutActuallyEscaping(f) { f in
+        minimizeLBFGS(parameterCount: p, memory: memory, maxIterations: maxIterations, tolerance: tolerance,
+                      start: start, preconditioner: preconditioner, PointwiseObjective(f: f))
+    }
+}
+
+/// A smooth function that L-BFGS evaluates at points and, in its line searches, along lines from a point it
+/// evaluated before, reusing what that evaluation kept (`State`).
+protocol LineObjective {
+    associatedtype State
+    /// f and ∇f at `x`, and what an evaluation along a line from `x` needs.
+    func evaluate(_ x: [Double]) -> (value: Double, gradient: [Double], state: State)
+    /// f and ∇f at `x + α·direction`, for each α the line search tries, from the state of `x`'s evaluation.
+    func line(from x: [Double], state: State, direction: [Double]) -> (Double) -> (value: Double, gradient: [Double], state: State)
+}
+
+/// A function known only pointwise: along a line it is evaluated at x + α·d.
+struct PointwiseObjective: LineObjective {
+    let f: (_ x: [Double]) -> (value: Double, gradient: [Double])
+
+    func evaluate(_ x: [Double]) -> (value: Double, gradient: [Double], state: Void) {
+        let (value, gradient) = f(x)
+        return (value, gradient, ())
+    }
+
+    func line(from x: [Double], state: Void, direction: [Double]) -> (Double) -> (value: Double, gradient: [Double], state: Void) {
+        { alpha in
+            var point = x
+            axpy(alpha, direction, &point)
+            return evaluate(point)
+        }
+    }
+}
+
+/// ``minimizeLBFGS(parameterCount:memory:maxIterations:tolerance:start:preconditioner:_:)`` of a ``LineObjective``.
+func minimizeLBFGS<Objective: LineObjective>(parameterCount p: Int, memory: Int, maxIterations: Int, tolerance: Double,
+                                             start: [Double]? = nil, preconditioner: (any LBFGSPreconditioner)? = nil,
+                                             _ f: Objective) -> LBFGSResult {
+    func apply(_ v: [Double]) -> [Double] { preconditioner?.apply(v) ?? v }
+    func whitened(_ v: [Double]) -> [Double] { preconditioner?.whiten(v) ?? v }
     // A warm start (finite, the right size) changes where the descent begins, not the stopping rule.
     var x = start.flatMap { $0.count == p && $0.allSatisfy(\.isFinite) ? $0 : nil } ?? [Double](repeating: 0, count: p)
-    var (value, gradient) = f(x)
+    var (value, gradient, state) = f.evaluate(x)
     var sHistory: [[Double]] = [], yHistory: [[Double]] = [], rhoHistory: [Double] = []
     var iterations = 0
-    while iterations < maxIterations, infinityNorm(gradient) > tolerance {
+    while iterations < maxIterations, infinityNorm(whitened(gradient)) > tolerance {
         // Two-loop recursion: direction = −H·g.
         var q = gradient
         var alphas = [Double](repeating: 0, count: sHistory.count)
@@ -34,10 +80,12 @@ func minimizeLBFGS(parameterCount p: Int, memory: Int, maxIterations: Int, toler
             axpy(-alphas[i], yHistory[i], &q)
         }
         if let s = sHistory.last, let y = yHistory.last {
-            let gamma = dot(s, y) / dot(y, y)  // H₀ = γI, Nocedal & Wright (7.20)
+            let gamma = dot(s, y) / norm2Squared(whitened(y))  // H₀ = γP, Nocedal & Wright (7.20) in P's coordinates
+            q = apply(q)
             for i in q.indices { q[i] *= gamma }
         } else {
-            let scale = 1 / max(1, norm2(gradient))  // first step: unit length at most
+            let scale = 1 / max(1, norm2(whitened(gradient)))  // first step: unit length at most (in P's coordinates)
+            q = apply(q)
             for i in q.indices { q[i] *= scale }
         }
         for i in sHistory.indices {
@@ -48,10 +96,14 @@ func minimizeLBFGS(parameterCount p: Int, memory: Int, maxIterations: Int, toler
         var slope = dot(gradient, direction)
         if !(slope < 0) {  // not a descent direction (numerical trouble): restart from steepest descent
             sHistory.removeAll(); yHistory.removeAll(); rhoHistory.removeAll()
-            direction = gradient.map { -$0 / max(1, norm2(gradient)) }
+            let scale = 1 / max(1, norm2(whitened(gradient)))
+            direction = apply(gradient).map { -$0 * scale }
             slope = dot(gradient, direction)
         }
-        guard let step = strongWolfeLineSearch(x: x, value: value, slope: slope, direction: direction, f) else {
+        guard let step = strongWolfeLineSearch(x: x, value: value, slope: slope, direction: direction,
+                                               f.line(from: x, state: state, direction: direction)),
+              let stepState = step.state  // every point tried has one; only the line's origin (α = 0) has none
+        else {
             if sHistory.isEmpty { break }  // even steepest descent fails: no further progress possible
             sHistory.removeAll(); yHistory.removeAll(); rhoHistory.removeAll()
             continue
@@ -68,37 +120,38 @@ func minimizeLBFGS(parameterCount p: Int, memory: Int, maxIterations: Int, toler
             rhoHistory.append(1 / sy)
         }
         let previous = value
-        x = step.x
+        axpy(step.alpha, direction, &x)
         value = step.value
         gradient = step.gradient
+        state = stepState
         iterations += 1
         // Stalled at machine precision: the value no longer changes even in its last bits. (Deliberately
         // relative to |f| only, not to max(|f|, 1) as SciPy's `ftol` test, which stops early near f = 0.)
         if abs(previous - value) <= Double.ulpOfOne * max(abs(previous), abs(value)) { break }
     }
-    let gNorm = infinityNorm(gradient)
+    let gNorm = infinityNorm(whitened(gradient))
     return LBFGSResult(x: x, value: value, gradientNorm: gNorm, iterations: iterations, converged: gNorm <= tolerance)
 }
 
-private struct LineSearchPoint {
+private struct LineSearchPoint<State> {
     var alpha: Double
-    var x: [Double]
     var value: Double
     var gradient: [Double]
     var slope: Double
+    var state: State?
 }
 
 /// A step length satisfying the strong Wolfe conditions along `direction`, or nil after too many trials.
-private func strongWolfeLineSearch(x: [Double], value f0: Double, slope d0: Double, direction: [Double],
-                                   _ f: (_ x: [Double]) -> (value: Double, gradient: [Double])) -> LineSearchPoint? {
+/// `f(α)` is the function and gradient at x + α·direction.
+private func strongWolfeLineSearch<State>(x: [Double], value f0: Double, slope d0: Double, direction: [Double],
+                                          _ f: (Double) -> (value: Double, gradient: [Double], state: State))
+    -> LineSearchPoint<State>? {
     let c1 = 1e-4, c2 = 0.9
-    func evaluate(_ alpha: Double) -> LineSearchPoint {
-        var xa = x
-        axpy(alpha, direction, &xa)
-        let (v, g) = f(xa)
-        return LineSearchPoint(alpha: alpha, x: xa, value: v, gradient: g, slope: dot(g, direction))
+    func evaluate(_ alpha: Double) -> LineSearchPoint<State> {
+        let (v, g, state) = f(alpha)
+        return LineSearchPoint(alpha: alpha, value: v, gradient: g, slope: dot(g, direction), state: state)
     }
-    func zoom(_ lo: LineSearchPoint, _ hi: LineSearchPoint) -> LineSearchPoint? {
+    func zoom(_ lo: LineSearchPoint<State>, _ hi: LineSearchPoint<State>) -> LineSearchPoint<State>? {
         var lo = lo, hi = hi
         for _ in 0..<40 {
             let alpha = cubicMinimizer(lo, hi)
@@ -115,7 +168,7 @@ private func strongWolfeLineSearch(x: [Double], value f0: Double, slope d0: Doub
         // Interval exhausted: accept the best point if it at least decreases the function sufficiently.
         return lo.alpha > 0 && lo.value <= f0 + c1 * lo.alpha * d0 ? lo : nil
     }
-    var previous = LineSearchPoint(alpha: 0, x: x, value: f0, gradient: [], slope: d0)
+    var previous = LineSearchPoint<State>(alpha: 0, value: f0, gradient: [], slope: d0, state: nil)
     var alpha = 1.0
     for i in 0..<30 {
         let point = evaluate(alpha)
@@ -132,7 +185,7 @@ private func strongWolfeLineSearch(x: [Double], value f0: Double, slope d0: Doub
 
 /// The minimizer of the cubic through two points' values and slopes, kept inside the middle 80% of the
 /// interval (bisection when the cubic has no usable minimum).
-private func cubicMinimizer(_ a: LineSearchPoint, _ b: LineSearchPoint) -> Double {
+private func cubicMinimizer<State>(_ a: LineSearchPoint<State>, _ b: LineSearchPoint<State>) -> Double {
     let lower = min(a.alpha, b.alpha), upper = max(a.alpha, b.alpha), width = upper - lower
     let middle = lower + width / 2
     guard a.value.isFinite, b.value.isFinite else { return middle }
@@ -152,6 +205,8 @@ func dot(_ a: [Double], _ b: [Double]) -> Double {
 }
 
 func norm2(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
+
+func norm2Squared(_ a: [Double]) -> Double { dot(a, a) }
 
 func infinityNorm(_ a: [Double]) -> Double { a.reduce(0) { max($0, abs($1)) } }
 

@@ -47,9 +47,9 @@ import Testing
         #expect(coldTight.predict(x: test, rows: 100) == warmTight.predict(x: test, rows: 100))
 
         // Started at its own optimum, a fit has nothing left to do.
-        let again = tight.fit(x: train, rows: 300, columns: columns, labels: trainY, classCount: 3, warmStart: coldTight)
+        let again = LogisticRegression().fit(x: train, rows: 300, columns: columns, labels: trainY, classCount: 3, warmStart: cold)
         #expect(again.iterations == 0)
-        #expect(again.weights == coldTight.weights)
+        #expect(again.weights == cold.weights)
     }
 
     @Test func aModelOfAnotherShapeIsIgnored() {
@@ -62,7 +62,7 @@ import Testing
     }
 
     /// Raw columns of very different scales: the standardized-coordinates solve of the unscaled problem reaches the
-    /// optimum of a plain fit on the raw rows (tightly converged), in far fewer iterations.
+    /// optimum of a plain fit on the raw rows (tightly converged).
     @Test func unscaledFitInStandardizedCoordinates_isThePlainFitsOptimum() {
         let columns = 4
         let (z, y) = Fixtures.blobs(rows: 300, columns: columns, seed: 21, spread: 1.3)
@@ -77,9 +77,8 @@ import Testing
         let p = plain.probabilities(x: x, rows: 300), q = solved.probabilities(x: x, rows: 300)
         let worst = zip(p, q).map { abs($0 - $1) }.max() ?? 0
         #expect(worst <= 0.05, "probabilities differ by up to \(worst)")
-        let quick = LogisticRegression().fitUnscaled(x: x, rows: 300, columns: columns, labels: y, classCount: 3)
-        let slow = LogisticRegression().fit(x: x, rows: 300, columns: columns, labels: y, classCount: 3)
-        #expect(quick.iterations < slow.iterations, "\(quick.iterations) vs \(slow.iterations) iterations")
+        // (Both are quick: the solver's curvature guess takes care of the scales, `PreconditionerTests`; the
+        // standardized coordinates keep the single-precision products of the objective on centred values.)
         // At the default tolerance, warm-started from another fit or not: the same predictions.
         let cold = LogisticRegression().fitUnscaled(x: x, rows: 300, columns: columns, labels: y, classCount: 3)
         let warm = LogisticRegression().fitUnscaled(x: x, rows: 300, columns: columns, labels: y, classCount: 3, warmStart: plain)

@@ -209,12 +209,14 @@ struct RepeatedSplitsTests {
         #expect(abs(py.components - reference.clustering.stats.count) <= 5)
 
         // Same splits, scikit-learn's solver: per-seed accuracies within two test proteins (solver differences, not
-        // sampling: the test set is the same; measured at most one), and the same verdict give or take a close seed.
+        // sampling: the test set is the same; measured at most two, on seed 17: scikit-learn's `tol=1e-4` on the plain
+        // gradient stops about 1e-5 short of the minimum, Belay's fit about 1e-7), and the same verdict give or take
+        // a close seed. (The 1e-12 absorbs the rounding of two proteins' share.)
         var sklearnLower = 0
         for (row, pair) in zip(r.rows, py.belay_splits) {
             let random = try #require(row.random), clustered = try #require(row.clustered)
-            #expect(abs(pair[0] - random.accuracy) <= 2.0 / Double(random.testCount), "seed \(row.seed)")
-            #expect(abs(pair[1] - clustered.accuracy) <= 2.0 / Double(clustered.testCount), "seed \(row.seed)")
+            #expect(abs(pair[0] - random.accuracy) <= 2.0 / Double(random.testCount) + 1e-12, "seed \(row.seed)")
+            #expect(abs(pair[1] - clustered.accuracy) <= 2.0 / Double(clustered.testCount) + 1e-12, "seed \(row.seed)")
             if pair[1] < pair[0] { sklearnLower += 1 }
         }
         #expect(abs(sklearnLower - r.clusteredLowerCount) <= 2,
