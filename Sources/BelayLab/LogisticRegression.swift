@@ -276,6 +276,7 @@ struct SoftmaxObjective {
         var loss = 0.0
         var g = [Float](repeating: 0, count: n * r)  // ∂loss_i/∂z_i for the free rows
         var logits = [Double](repeating: 0, count: k)
+        var exps = [Double](repeating: 0, count: k)
         var gradient = [Double](repeating: 0, count: theta.count)
         let interceptStart = r * d
         for i in 0..<n {
@@ -284,12 +285,16 @@ struct SoftmaxObjective {
             var top = -Double.infinity
             for j in 0..<k { top = max(top, logits[j]) }
             var sum = 0.0
-            for j in 0..<k { sum += (logits[j] - top).exp }
-            let logSum = top + sum.log
-            loss += logSum - logits[labels[i]]
+            for j in 0..<k {
+                exps[j] = (logits[j] - top).exp
+                sum += exps[j]
+            }
+            loss += top + sum.log - logits[labels[i]]
+            // p = exp(logit − top) / Σ exp(· − top): the exponentials of the sum, once each.
+            let inverse = 1 / sum
             for q in 0..<r {
                 let cls = freeRows[q]
-                let p = (logits[cls] - logSum).exp
+                let p = exps[cls] * inverse
                 let gi = p - (labels[i] == cls ? 1 : 0)
                 g[i * r + q] = Float(gi)
                 gradient[interceptStart + q] += gi
