@@ -258,10 +258,11 @@ final class RerunCache: Sendable {
 ///
 /// Sharing never changes a grade: a shared fit is the fit of the same numbers. Warm starts are off by default,
 /// because on the real data they do not meet that bar: a warm-started fit stops within the solver's tolerance
-/// (1e-4) of the optimum, but at another point than the cold fit, and on 3 of 13 reruns of the embedded data one or
-/// two test proteins of a 330-protein test set flip, so a printed accuracy moves by 0.003-0.006
-/// (`RerunReuseTests`); on the 256-wide embeddings they save only about 10% of the iterations (about 220 instead of
-/// 245), and on the 21 features the fits take about 35 iterations anyway.
+/// (1e-5 on the conditioned gradient, about 1e-7 from the minimum) of the optimum, but at another point than the cold
+/// fit, and on 2 of 14 reruns of the embedded data (the 21 and 22 features on 3 random splits, the embeddings on 4
+/// random and 4 clustered ones) one test protein of about 330 sits close enough to a class boundary to flip, so a
+/// printed accuracy moves by 0.003 (`RerunReuseTests`); over those 14 fits they save 15% of the iterations (732
+/// instead of 867).
 public struct RerunReuse: Sendable, Equatable {
     /// Start every rerun fit from the reference's model of the same features (changes printed accuracies by a test
     /// protein or two; off by default).
