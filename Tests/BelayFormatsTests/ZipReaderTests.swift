@@ -81,8 +81,48 @@ struct HandZip {
     }
 }
 
-@Suite("Zip reader", .timeLimit(.minutes(1)))
+/// Reading damaged archives must end: the reads that once hung (or could) run through ``bounded(_:)``, which fails
+/// the test when a read has not returned a minute after it began.
+@Suite("Zip reader")
 struct ZipReaderTests {
+    struct Hung: Error {}
+    struct MissingEntry: Error {}
+
+    /// The read's state, handed to its own thread and back (the semaphore orders the accesses).
+    final class Handoff<Value>: @unchecked Sendable {
+        var body: (() throws -> Value)?
+        var result: Result<Value, any Error>?
+    }
+
+    /// `body`'s value or error, computed on a thread of its own; an issue (and `Hung`) if it has not returned
+    /// `seconds` after it started. Not Swift Testing's `.timeLimit`, whose clock runs while the test waits for one of
+    /// the test runner's few threads, so that a busy suite fails tests that never ran slowly.
+    static func bounded<Value>(seconds: Double = 60, _ body: @escaping () throws -> Value,
+                               sourceLocation: SourceLocation = #_sourceLocation) throws -> Value {
+        let handoff = Handoff<Value>()
+        handoff.body = body
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            handoff.result = Result { try handoff.body.map { try $0() } ?? { throw Hung() }() }
+            done.signal()
+        }
+        thread.start()
+        guard done.wait(timeout: .now() + seconds) == .success, let result = handoff.result else {
+            Issue.record("still reading after \(Int(seconds)) s: the reader hangs", sourceLocation: sourceLocation)
+            throw Hung()
+        }
+        return try result.get()
+    }
+    /// The guard itself: a body that does not return in time is reported when its time is up, not when it returns.
+    @Test func aReadThatDoesNotReturnInTimeIsReportedAtItsDeadline() throws {
+        let start = Date()
+        withKnownIssue("a body sleeping 3 s under a 0.2 s bound") {
+            _ = try Self.bounded(seconds: 0.2) { Thread.sleep(forTimeInterval: 3); return 0 }
+        }
+        #expect(Date().timeIntervalSince(start) < 2)
+        #expect(try Self.bounded(seconds: 10) { 42 } == 42)
+    }
+
     /// About 80 KB of text that deflates well: more than one 64 KiB output chunk.
     static let text: [UInt8] = Array((0..<2_000).map { "line \($0): protein Rv\($0 % 97) length \($0 * 7 % 500)\n" }.joined().utf8)
 
@@ -117,13 +157,15 @@ struct ZipReaderTests {
     /// claims 10 entries in the space of 3, and its workbook entry points into another entry's deflate stream.
     @Test func refusesTheFuzzerInputThatHungZIPFoundation() throws {
         let kept = try Paths.fixture("zip/xlsx-inflate-hang.xlsx")
-        let opening = try #require(throws: ZipError.self) { try ZipReader(url: kept) }
+        let opening = try #require(throws: ZipError.self) { try Self.bounded { try ZipReader(url: kept) } }
         #expect(opening.reason == .notAZip && opening.message.contains("central directory"), "\(opening)")
-        let xlsx = try #require(throws: XLSXError.self) { try XLSXReader.read(at: kept) }
+        let xlsx = try #require(throws: XLSXError.self) { try Self.bounded { try XLSXReader.read(at: kept) } }
         #expect(xlsx.message.contains("cannot open it as a zip archive"), "\(xlsx)")
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let unzip = try #require(throws: SafeUnzipError.self) { try SafeUnzip.extract(kept, to: directory.file("out")) }
+        let unzip = try #require(throws: SafeUnzipError.self) {
+            try Self.bounded { try SafeUnzip.extract(kept, to: directory.file("out")) }
+        }
         #expect(unzip.message.contains("not a readable zip archive"), "\(unzip)")
 
         // With its end record made consistent (3 entries, 198 bytes), the entry's data itself is reached and refused.
@@ -133,13 +175,16 @@ struct ZipReaderTests {
         bytes[eocd + 8] = 3; bytes[eocd + 10] = 3
         bytes[eocd + 12] = 198; bytes[eocd + 13] = 0
         let repaired = try Self.write(Data(bytes), "repaired.xlsx", in: directory)
-        let reader = try ZipReader(url: repaired)
+        let reader = try Self.bounded { try ZipReader(url: repaired) }
         #expect(reader.entries.map(\.path) == ["xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"])
-        let cut = try #require(throws: ZipError.self) { try reader.contents(of: #require(reader["xl/workbook.xml"])) }
+        let workbook = try #require(reader["xl/workbook.xml"])
+        let cut = try #require(throws: ZipError.self) { try Self.bounded { try reader.contents(of: workbook) } }
         #expect(cut.reason == .corrupt && cut.message.contains("more than its declared 615 bytes"), "\(cut)")
-        let xlsx2 = try #require(throws: XLSXError.self) { try XLSXReader.read(at: repaired) }
+        let xlsx2 = try #require(throws: XLSXError.self) { try Self.bounded { try XLSXReader.read(at: repaired) } }
         #expect(xlsx2.part == "xl/workbook.xml" && xlsx2.message.contains("more than its declared"), "\(xlsx2)")
-        let unzip2 = try #require(throws: SafeUnzipError.self) { try SafeUnzip.extract(repaired, to: directory.file("out2")) }
+        let unzip2 = try #require(throws: SafeUnzipError.self) {
+            try Self.bounded { try SafeUnzip.extract(repaired, to: directory.file("out2")) }
+        }
         #expect(unzip2.entry == "xl/workbook.xml" && unzip2.message.contains("more than its declared"), "\(unzip2)")
     }
 
@@ -187,8 +232,11 @@ struct ZipReaderTests {
         defer { directory.cleanup() }
         let url = try Self.write(try Self.damaged(damage), "damaged.zip", in: directory)
         let error = try #require(throws: ZipError.self) {
-            let reader = try ZipReader(url: url)
-            _ = try reader.contents(of: #require(reader["data.txt"]))
+            try Self.bounded {
+                let reader = try ZipReader(url: url)
+                guard let entry = reader["data.txt"] else { throw MissingEntry() }
+                return try reader.contents(of: entry)
+            }
         }
         #expect(error.message.contains(words), "\(damage): \(error)")
         // Every message is distinct: the other damages' words are not in it.
@@ -196,7 +244,9 @@ struct ZipReaderTests {
             #expect(!error.message.contains(otherWords), "\(damage) reads like \(other): \(error)")
         }
         // The callers refuse it too, in their own words.
-        let unzip = try #require(throws: SafeUnzipError.self) { try SafeUnzip.extract(url, to: directory.file("out")) }
+        let unzip = try #require(throws: SafeUnzipError.self) {
+            try Self.bounded { try SafeUnzip.extract(url, to: directory.file("out")) }
+        }
         #expect(unzip.message.contains(words), "\(unzip)")
     }
 
