@@ -1,5 +1,5 @@
 import BelayChecksum
-public import Foundation
+import Foundation
 
 /// One part of a class, so that a class can be graded on several machines (`belay grade --shard K/N`).
 ///
