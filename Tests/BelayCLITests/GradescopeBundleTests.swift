@@ -10,7 +10,7 @@ import Testing
 /// `BELAY_GRADESCOPE_BELAY` (a path to one) when set, else builds one once with `scripts/build-static-belay`
 /// (its own build folder, `.build/static`, used by no other suite) when `BELAY_REQUIRE_GRADESCOPE_BUNDLE=1` (set by
 /// `.ci/run`), and otherwise skips, saying so.
-@Suite("Gradescope autograder bundle", .serialized, .timeLimit(.minutes(40)))
+@Suite("Gradescope autograder bundle", .serialized, .timeLimit(.minutes(45)))
 struct GradescopeBundleTests {
     static let environment = ProcessInfo.processInfo.environment
     static var isRequired: Bool { environment["BELAY_REQUIRE_GRADESCOPE_BUNDLE"] == "1" }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `belay check --html FILE` and `belay grade`'s pages, through the built binary.
-@Suite("belay HTML reports", .serialized, .timeLimit(.minutes(10)))
+@Suite("belay HTML reports", .serialized, .timeLimit(.minutes(45)))
 struct HTMLReportCLITests {
     /// Small generated data and its reference submission (with the model reflection).
     static func submission(in directory: TemporaryDirectory) throws -> (student: URL, data: URL) {

@@ -8,7 +8,7 @@ import Glibc
 
 /// `belay grade` killed with SIGKILL at chosen points of a class, then rerun: the final outputs must be the bytes
 /// of an uninterrupted run, and nothing a killed run left half-written may survive.
-@Suite("belay grade killed and resumed", .serialized, .timeLimit(.minutes(10)))
+@Suite("belay grade killed and resumed", .serialized, .timeLimit(.minutes(45)))
 struct KillResumeTests {
     /// Where a run is killed.
     enum KillPoint: CustomStringConvertible {

@@ -6,7 +6,7 @@ import Testing
 /// (Tests/Notebooks/class/, made by make_class.py, and course_steps.ipynb) and the six hostile ones of
 /// make_fixtures.py. Every honest notebook gets full marks; every hostile one is contained and reported as that
 /// student's own result; nothing of the grader's (rubric, class folder, home) changes.
-@Suite("A class of notebooks graded in one batch", .serialized, .timeLimit(.minutes(30)))
+@Suite("A class of notebooks graded in one batch", .serialized, .timeLimit(.minutes(45)))
 struct NotebookClassTests {
     static let jupyter = Python.isAvailable("nbclient", "ipykernel", "pandas", "h5py", "sklearn", "scipy", "openpyxl")
     static let notebooks = CLITests.root.appendingPathComponent("Tests/Notebooks")

@@ -114,7 +114,7 @@ struct RouteChoiceTests {
 
     /// End to end: `belay grade` on a class of zipped Route 020 students grades them with Route 020 (it looked
     /// inside the zips), and a class mixing the routes stops with a usage error before grading anyone.
-    @Test(.timeLimit(.minutes(20))) func gradeChoosesTheRouteFromInsideTheZips() throws {
+    @Test(.timeLimit(.minutes(45))) func gradeChoosesTheRouteFromInsideTheZips() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let klass = directory.file("class")

@@ -4,7 +4,7 @@ import Testing
 
 /// `belay grade --shard K/N` and `belay gradebook merge`: shards graded one after the other merge into exactly
 /// the files of one run, and merges that would not add up to one class graded one way are refused.
-@Suite("belay grade --shard and gradebook merge", .serialized, .timeLimit(.minutes(10)))
+@Suite("belay grade --shard and gradebook merge", .serialized, .timeLimit(.minutes(45)))
 struct ShardMergeTests {
     // MARK: The class
 

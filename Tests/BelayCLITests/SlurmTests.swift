@@ -14,7 +14,7 @@ import Glibc
 /// Runs where Slurm can start (its daemons present, running as root); `BELAY_REQUIRE_SLURM=1` (set by `.ci/run`)
 /// makes it run everywhere, so that a Slurm that cannot start fails the test instead of skipping it. Every wait
 /// has a deadline, and the daemons are stopped (by process id) however the test ends.
-@Suite("Slurm job array recipe", .serialized, .timeLimit(.minutes(15)))
+@Suite("Slurm job array recipe", .serialized, .timeLimit(.minutes(45)))
 struct SlurmTests {
     static var isRequired: Bool { ProcessInfo.processInfo.environment["BELAY_REQUIRE_SLURM"] == "1" }
 

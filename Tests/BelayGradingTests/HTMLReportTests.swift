@@ -183,7 +183,7 @@ enum HTMLFixture {
         .enabled(if: Chromium.isAvailable, "needs Chromium (CI requires it: BELAY_REQUIRE_CHROMIUM=1)"),
         .enabled(if: Python.isAvailable(), "needs Python to count the screenshot's colours (CI requires it: BELAY_REQUIRE_PYTHON=1)"),
         // A hang guard, not a speed assertion: under a loaded full suite Chromium's start alone can take minutes.
-        .timeLimit(.minutes(20)))
+        .timeLimit(.minutes(45)))
     func pagesRenderInHeadlessChromium() throws {
         let temp = try TemporaryDirectory()
         defer { temp.cleanup() }

@@ -168,7 +168,7 @@ private actor Fixtures {
     }
 }
 
-@Suite(.serialized, .timeLimit(.minutes(10)))
+@Suite(.serialized, .timeLimit(.minutes(45)))
 struct CompileTimeCodeTests {
     /// The manifest fixture is really hostile: evaluating it, as `swift package` does, writes its marker.
     /// Belay's build of the same manifest (next test) does not.

@@ -8,7 +8,7 @@ import Glibc
 
 /// ``SandboxPolicy/readOnlyMounts``: a folder behind a parent closed to other users (a Python installation under
 /// `/root`) is shown to the run's private uid read-only at a neutral mount point, and only there.
-@Suite(.serialized, .timeLimit(.minutes(20)))
+@Suite(.serialized, .timeLimit(.minutes(45)))
 struct ReadOnlyMountTests {
     @Test(.enabled(if: isRoot, "needs root: the private uid and the mount"))
     func aClosedFolderIsReadableAtItsMountPointOnlyAndNotWritable() async throws {

@@ -51,7 +51,7 @@ func processes(containing marker: String) -> [String] {
     }
 }
 
-@Suite(.serialized, .timeLimit(.minutes(20)))
+@Suite(.serialized, .timeLimit(.minutes(45)))
 struct SandboxTests {
     @Test func exitCodesAndOutputsAreCaptured() async throws {
         let (result, _, dir) = try await runShell("echo hello; echo oops >&2; exit 3")

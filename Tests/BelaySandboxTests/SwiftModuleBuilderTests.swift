@@ -74,7 +74,7 @@ func runModule(_ package: URL, inputs: [TaskInput] = sampleInputs, policy: Sandb
         package: package, inputs: inputs)
 }
 
-@Suite(.serialized, .timeLimit(.minutes(15)))
+@Suite(.serialized, .timeLimit(.minutes(45)))
 struct SwiftModuleBuilderTests {
     @Test func embeddedExerciseKitMatchesItsSources() throws {
         let directory = repositoryRoot.appendingPathComponent("Sources/ExerciseKit")

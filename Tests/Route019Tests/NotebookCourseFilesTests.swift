@@ -8,7 +8,7 @@ import Testing
 
 /// The course's embedding file under both of the course's spellings in a notebook's working folder, whether the
 /// dataset holds `mtb_full.h5.gz` or a plain `.h5`.
-@Suite("Course files offered to a notebook", .serialized, .timeLimit(.minutes(10)))
+@Suite("Course files offered to a notebook", .serialized, .timeLimit(.minutes(45)))
 struct NotebookCourseFilesTests {
     static let jupyter = Python.isAvailable("nbclient", "ipykernel", "h5py")
 

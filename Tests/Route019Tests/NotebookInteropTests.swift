@@ -9,7 +9,7 @@ import Testing
 /// The Python route end to end: the reference notebook (pandas, h5py, SciPy, scikit-learn, as the course writes
 /// it) is executed from a fresh kernel by nbclient, and what it writes, notebook included, must score full marks.
 /// This cross-checks Belay's features, cleaning, clusters, splits and reruns against the field's own tools.
-@Suite("Python notebook route", .serialized, .timeLimit(.minutes(10)))
+@Suite("Python notebook route", .serialized, .timeLimit(.minutes(45)))
 struct NotebookInteropTests {
     static let jupyter = Python.isAvailable("nbclient", "ipykernel", "pandas", "h5py", "sklearn", "scipy", "openpyxl")
 

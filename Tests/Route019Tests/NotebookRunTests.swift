@@ -7,7 +7,7 @@ import Testing
 
 /// Handed-in notebooks run in the sandbox (nbclient + ipykernel), and the work is found in the kernel.
 /// Each notebook runs once; the assertions share its report.
-@Suite("Notebook runs in the sandbox", .serialized, .timeLimit(.minutes(15)))
+@Suite("Notebook runs in the sandbox", .serialized, .timeLimit(.minutes(45)))
 struct NotebookRunTests {
     static let jupyter = Python.isAvailable("nbclient", "ipykernel", "pandas", "h5py", "sklearn", "scipy", "openpyxl")
     static let notebooks = repositoryRoot.appendingPathComponent("Tests/Notebooks")

@@ -183,7 +183,7 @@ import Testing
     /// Both pages of a graded class (the hostile submission and the reference one) in headless Chromium: no
     /// console error, a screenshot that is not blank, the student page's four charts in the browser's DOM, and no
     /// script anywhere.
-    @Test(.enabled(if: Chromium.isAvailable), .timeLimit(.minutes(20))) func realPagesRenderInHeadlessChromium() async throws {
+    @Test(.enabled(if: Chromium.isAvailable), .timeLimit(.minutes(45))) func realPagesRenderInHeadlessChromium() async throws {
         let temp = try TemporaryDirectory()
         defer { temp.cleanup() }
         let hostile = try await Self.hostileReport()

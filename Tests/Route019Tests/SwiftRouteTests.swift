@@ -55,7 +55,7 @@ func swiftPackage(in directory: URL, overrides: [String: String] = [:], reflecti
     }
 }
 
-@Suite("Swift route", .serialized, .timeLimit(.minutes(20)))
+@Suite("Swift route", .serialized, .timeLimit(.minutes(45)))
 struct SwiftRouteTests {
     @Test func solutionModuleScoresFullMarksWithTheSameCheckIDs() async throws {
         let report = await grade(SubmissionFolder(url: repositoryRoot.appendingPathComponent("solutions/019-leaky-pipeline/swift")))

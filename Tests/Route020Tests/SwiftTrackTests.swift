@@ -102,7 +102,7 @@ private struct LeakyPipelineStandIn: Route {
     }
 }
 
-@Suite("Route 020 Swift track", .serialized, .timeLimit(.minutes(20)))
+@Suite("Route 020 Swift track", .serialized, .timeLimit(.minutes(45)))
 struct Route020SwiftTrackTests {
     @Test func solutionScoresFullMarks() async throws {
         let report = await gradeSwift(solutionPackage)
