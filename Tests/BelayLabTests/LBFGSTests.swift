@@ -2,6 +2,20 @@
 import Testing
 
 @Suite struct LBFGSTests {
+    /// Curvatures from 1 to 10⁴ of ``illConditionedQuadratic(_:)``.
+    static let curvatures = (0..<20).map { Double(1 + ($0 * 10_000) / 19) }
+
+    /// Σ c_i (x_i - i)² over 20 coordinates, minimum 0 at x_i = i.
+    static func illConditionedQuadratic(_ x: [Double]) -> (value: Double, gradient: [Double]) {
+        var value = 0.0, gradient = [Double](repeating: 0, count: 20)
+        for i in 0..<20 {
+            let d = x[i] - Double(i)
+            value += curvatures[i] * d * d
+            gradient[i] = 2 * curvatures[i] * d
+        }
+        return (value, gradient)
+    }
+
     @Test func minimizesRosenbrock() {
         // f(x, y) = (1 - x)² + 100 (y - x²)², minimum 0 at (1, 1): the classic curved valley.
         let result = minimizeLBFGS(parameterCount: 2, memory: 10, maxIterations: 500, tolerance: 1e-9) { p in
@@ -15,16 +29,8 @@ import Testing
     }
 
     @Test func minimizesAnIllConditionedQuadratic() {
-        // Σ c_i (x_i - i)² with curvatures from 1 to 10⁴.
-        let curvatures = (0..<20).map { Double(1 + ($0 * 10_000) / 19) }
-        let result = minimizeLBFGS(parameterCount: 20, memory: 10, maxIterations: 1000, tolerance: 1e-8) { x in
-            var value = 0.0, gradient = [Double](repeating: 0, count: 20)
-            for i in 0..<20 {
-                let d = x[i] - Double(i)
-                value += curvatures[i] * d * d
-                gradient[i] = 2 * curvatures[i] * d
-            }
-            return (value, gradient)
+        let result = minimizeLBFGS(parameterCount: 20, memory: 10, maxIterations: 1000, tolerance: 1e-8) {
+            Self.illConditionedQuadratic($0)
         }
         #expect(result.converged)
         #expect(result.gradientNorm <= 1e-8)

@@ -116,22 +116,15 @@ import Testing
     }
 
     @Test func anExactGuessSolvesAQuadraticInAStepOrTwo() {
-        // Σ c_i (x_i - i)² with curvatures from 1 to 10⁴, and P = its inverse Hessian.
+        // LBFGSTests' quadratic, and P = its inverse Hessian.
         struct Exact: LBFGSPreconditioner {
             let curvatures: [Double]
             func apply(_ v: [Double]) -> [Double] { zip(v, curvatures).map { $0 / (2 * $1) } }
             func whiten(_ v: [Double]) -> [Double] { zip(v, curvatures).map { $0 / (2 * $1).squareRoot() } }
         }
-        let curvatures = (0..<20).map { Double(1 + ($0 * 10_000) / 19) }
         let result = minimizeLBFGS(parameterCount: 20, memory: 10, maxIterations: 1000, tolerance: 1e-10,
-                                   preconditioner: Exact(curvatures: curvatures)) { x in
-            var value = 0.0, gradient = [Double](repeating: 0, count: 20)
-            for i in 0..<20 {
-                let d = x[i] - Double(i)
-                value += curvatures[i] * d * d
-                gradient[i] = 2 * curvatures[i] * d
-            }
-            return (value, gradient)
+                                   preconditioner: Exact(curvatures: LBFGSTests.curvatures)) {
+            LBFGSTests.illConditionedQuadratic($0)
         }
         #expect(result.converged)
         #expect(result.iterations <= 2, "\(result.iterations) iterations")
