@@ -116,10 +116,10 @@ struct ZipReaderTests {
     /// The guard itself: a body that does not return in time is reported when its time is up, not when it returns.
     @Test func aReadThatDoesNotReturnInTimeIsReportedAtItsDeadline() throws {
         let start = Date()
-        withKnownIssue("a body sleeping 3 s under a 0.2 s bound") {
-            _ = try Self.bounded(seconds: 0.2) { Thread.sleep(forTimeInterval: 3); return 0 }
+        withKnownIssue("a body sleeping 30 s under a 0.2 s bound") {
+            _ = try Self.bounded(seconds: 0.2) { Thread.sleep(forTimeInterval: 30); return 0 }
         }
-        #expect(Date().timeIntervalSince(start) < 2)
+        #expect(Date().timeIntervalSince(start) < 20)  // long before the body returns, even on a busy machine
         #expect(try Self.bounded(seconds: 10) { 42 } == 42)
     }
 
