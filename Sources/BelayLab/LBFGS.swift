@@ -100,7 +100,7 @@ func minimizeLBFGS<Objective: LineObjective>(parameterCount p: Int, memory: Int,
             direction = apply(gradient).map { -$0 * scale }
             slope = dot(gradient, direction)
         }
-        guard let step = strongWolfeLineSearch(x: x, value: value, slope: slope, direction: direction,
+        guard let step = strongWolfeLineSearch(value: value, slope: slope, direction: direction,
                                                f.line(from: x, state: state, direction: direction)),
               let stepState = step.state  // every point tried has one; only the line's origin (α = 0) has none
         else {
@@ -143,7 +143,7 @@ private struct LineSearchPoint<State> {
 
 /// A step length satisfying the strong Wolfe conditions along `direction`, or nil after too many trials.
 /// `f(α)` is the function and gradient at x + α·direction.
-private func strongWolfeLineSearch<State>(x: [Double], value f0: Double, slope d0: Double, direction: [Double],
+private func strongWolfeLineSearch<State>(value f0: Double, slope d0: Double, direction: [Double],
                                           _ f: (Double) -> (value: Double, gradient: [Double], state: State))
     -> LineSearchPoint<State>? {
     let c1 = 1e-4, c2 = 0.9

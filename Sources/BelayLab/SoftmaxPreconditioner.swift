@@ -51,8 +51,8 @@ struct SoftmaxPreconditioner: LBFGSPreconditioner {
                 BLAS.dsyrkAtA(xb, alpha: 1 / Double(n), into: mb, n: d, k: n)
             }
         }
-        var means = [Double](repeating: 0, count: d)
-        for i in 0..<n { for j in 0..<d { means[j] += x[i * d + j] } }
+        var sums = [Double](repeating: 0, count: d)
+        for i in 0..<n { for j in 0..<d { sums[j] += x[i * d + j] } }
         let ridge = 1 / (c * Double(n) * 0.1)  // 1/(C·n·c̄)
         var a = [Double](repeating: 0, count: size * size)
         for i in 0..<d {
@@ -61,8 +61,8 @@ struct SoftmaxPreconditioner: LBFGSPreconditioner {
                 a[j * size + i] = value
                 a[i * size + j] = value
             }
-            a[d * size + i] = means[i] / Double(n)
-            a[i * size + d] = means[i] / Double(n)
+            a[d * size + i] = sums[i] / Double(n)
+            a[i * size + d] = sums[i] / Double(n)
         }
         a[d * size + d] = 1
         guard a.allSatisfy(\.isFinite),
