@@ -247,11 +247,6 @@ struct SoftmaxObjective {
 
     var parameterCount: Int { freeRows.count * (columns + 1) }
 
-    func valueAndGradient(_ theta: [Double]) -> (value: Double, gradient: [Double]) {
-        let (value, gradient, _) = evaluate(theta)
-        return (value, gradient)
-    }
-
     /// Class scores of the free rows, `X·W_freeᵀ + b_free` (n x r), for parameters `theta` (or a direction).
     func scores(_ theta: [Double]) -> [Double] {
         let n = rows, d = columns, r = freeRows.count

@@ -37,6 +37,9 @@ struct SoftmaxPreconditioner: LBFGSPreconditioner {
     let classes: Int
     /// U, column-major upper triangular `size x size`, with A = UᵀU.
     let factor: [Double]
+    /// Where each parameter goes in the `size x classes` column-major layout the solves work on (column q: class q's
+    /// weights, then its intercept).
+    let layout: [Int]
 
     /// The guess for rows `x` (row-major `rows x columns`), `freeRows` classes with parameters, inverse penalty `c`
     /// and per-column penalty multipliers (nil: 1). Nil when A cannot be factored (non-finite rows).
@@ -71,29 +74,19 @@ struct SoftmaxPreconditioner: LBFGSPreconditioner {
         self.size = size
         self.classes = r
         self.factor = a
+        // Parameters are [W (r x d) row-major, b (r)]: weight (q, j) and intercept q.
+        self.layout = (0..<r).flatMap { q in (0..<d).map { q * size + $0 } } + (0..<r).map { $0 * size + d }
     }
 
-    /// The parameters as `size x classes` column-major: column q is class q's weights then its intercept.
+    /// The parameters in the solves' layout.
     private func columns(_ v: [Double]) -> [Double] {
-        let d = size - 1
-        var b = [Double](repeating: 0, count: size * classes)
-        for q in 0..<classes {
-            for j in 0..<d { b[q * size + j] = v[q * d + j] }
-            b[q * size + d] = v[classes * d + q]
-        }
+        var b = [Double](repeating: 0, count: v.count)
+        for (t, place) in layout.enumerated() { b[place] = v[t] }
         return b
     }
 
     /// The inverse of ``columns(_:)``.
-    private func parameters(_ b: [Double]) -> [Double] {
-        let d = size - 1
-        var v = [Double](repeating: 0, count: size * classes)
-        for q in 0..<classes {
-            for j in 0..<d { v[q * d + j] = b[q * size + j] }
-            v[classes * d + q] = b[q * size + d]
-        }
-        return v
-    }
+    private func parameters(_ b: [Double]) -> [Double] { layout.map { b[$0] } }
 
     private func solve(_ b: inout [Double], transposed: Bool) {
         factor.withUnsafeBufferPointer { up in
