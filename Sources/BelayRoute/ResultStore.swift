@@ -129,6 +129,14 @@ public final class ResultStore: Sendable {
         return computed
     }
 
+    /// ``value(namespace:parts:encode:decode:compute:)`` of `store`, or just `compute()` when grading keeps no
+    /// results (`parts` is then not even made).
+    public static func value<T>(in store: ResultStore?, namespace: String, parts: @autoclosure () -> [Data],
+                                encode: (T) -> Data, decode: (Data) -> T?, compute: () -> T) -> T {
+        guard let store else { return compute() }
+        return store.value(namespace: namespace, parts: parts(), encode: encode, decode: decode, compute: compute)
+    }
+
     /// Stores `value` under `key` in `namespace`. A store that cannot be written is simply not used (the result was
     /// computed anyway); nothing is thrown.
     public func store(_ value: Data, namespace: String, key: String) {

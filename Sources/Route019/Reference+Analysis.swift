@@ -98,9 +98,9 @@ extension Route019Reference {
     /// `compute()`, or the value an earlier run kept for this data and `parts` in the result store grading keeps
     /// (``keep(in:)``, ``ResultStore/value(namespace:parts:encode:decode:compute:)``).
     func kept<T>(_ namespace: String, _ parts: [Data], encode: (T) -> Data, decode: (Data) -> T?, _ compute: () -> T) -> T {
-        guard let store = keptStore else { return compute() }
-        return store.value(
-            namespace: namespace, parts: [Data(dataset.sha256.utf8)] + parts, encode: encode, decode: decode, compute: compute)
+        ResultStore.value(
+            in: keptStore, namespace: namespace, parts: [Data(dataset.sha256.utf8)] + parts, encode: encode, decode: decode,
+            compute: compute)
     }
 
     /// The result store grading keeps results in, if any.

@@ -238,10 +238,9 @@ final class RerunCache: Sendable {
         }
         return slot.value.withLock { value in
             if let value { return value }
-            let computed = kept.map {
-                $0.value(namespace: Self.namespace, parts: key.storeParts + inputs(), encode: \.stored,
-                         decode: Rerun.init(stored:), compute: compute)
-            } ?? compute()
+            let computed = ResultStore.value(
+                in: kept, namespace: Self.namespace, parts: key.storeParts + inputs(), encode: \.stored,
+                decode: Rerun.init(stored:), compute: compute)
             value = computed
             return computed
         }

@@ -142,13 +142,11 @@ public final class Route020Reference: Sendable {
         let fit = { rerunCurveModels(features: x, columns: columns, labels: y, classCount: self.classes.count, isTest: flags) }
         // A rerun an earlier run kept for the same inputs (the data, the set, the rows, their labels and sides) is
         // read instead of refitted: the same numbers.
-        var result = keptStore.withLock { $0 }.map {
-            $0.value(
-                namespace: Self.rerunNamespace,
-                parts: [Data(dataset.sha256.utf8), Data(set.rawValue.utf8), ResultStore.bytes(rows), ResultStore.bytes(y),
-                        ResultStore.bytes(flags), ResultStore.bytes(classes)],
-                encode: \.stored, decode: CurveRerun.init(stored:), compute: fit)
-        } ?? fit()
+        var result = ResultStore.value(
+            in: keptStore.withLock { $0 }, namespace: Self.rerunNamespace,
+            parts: [Data(dataset.sha256.utf8), Data(set.rawValue.utf8), ResultStore.bytes(rows), ResultStore.bytes(y),
+                    ResultStore.bytes(flags), ResultStore.bytes(classes)],
+            encode: \.stored, decode: CurveRerun.init(stored:), compute: fit)
         result.skipped = skipped
         return result
     }
