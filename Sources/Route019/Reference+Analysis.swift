@@ -72,9 +72,10 @@ extension Route019Reference {
                     ResultStore.bytes(audit.testIndices) + ResultStore.bytes(audit.maxSimilarityToTrain.map(\.bitPattern))
                 },
                 decode: { data in
-                    let tests = isTest.count { $0 }
-                    guard data.count == tests * 12, let indices = ResultStore.integers(data.prefix(tests * 8), as: Int.self),
-                          let bits = ResultStore.integers(data.dropFirst(tests * 8), as: UInt32.self)
+                    let tests = isTest.count { $0 }, indexBytes = tests * MemoryLayout<Int>.size
+                    guard data.count == indexBytes + tests * MemoryLayout<UInt32>.size,
+                          let indices = ResultStore.integers(data.prefix(indexBytes), as: Int.self),
+                          let bits = ResultStore.integers(data.dropFirst(indexBytes), as: UInt32.self)
                     else { return nil }
                     return HomologyAudit(maxSimilarityToTrain: bits.map(Float.init(bitPattern:)), testIndices: indices,
                                          threshold: threshold)
