@@ -260,8 +260,8 @@ final class RerunCache: Sendable {
 /// (1e-5 on the conditioned gradient, about 1e-7 from the minimum) of the optimum, but at another point than the cold
 /// fit, and on 2 of 14 reruns of the embedded data (the 21 and 22 features on 3 random splits, the embeddings on 4
 /// random and 4 clustered ones) one test protein of about 330 sits close enough to a class boundary to flip, so a
-/// printed accuracy moves by 0.003 (`RerunReuseTests`); over those 14 fits they save 15% of the iterations (732
-/// instead of 867).
+/// printed accuracy moves by 0.003; over those 14 fits they save 15% of the iterations (732 instead of 867).
+/// (`RerunReuseTests` holds every warm rerun within two test proteins of the cold one.)
 public struct RerunReuse: Sendable, Equatable {
     /// Start every rerun fit from the reference's model of the same features (changes printed accuracies by a test
     /// protein or two; off by default).
