@@ -1,5 +1,5 @@
 import Foundation
-public import BelayFormats
+import BelayFormats
 import BelayGrading
 
 /// What every Route 019 check sees: the reference (computed once per batch) and one student's submission.
