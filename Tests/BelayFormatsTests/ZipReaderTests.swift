@@ -88,10 +88,11 @@ struct ZipReaderTests {
     struct Hung: Error {}
     struct MissingEntry: Error {}
 
-    /// The read's state, handed to its own thread and back (the semaphore orders the accesses).
+    /// The read, handed to its own thread, and its result handed back (the semaphore orders the accesses).
     final class Handoff<Value>: @unchecked Sendable {
-        var body: (() throws -> Value)?
+        let body: () throws -> Value
         var result: Result<Value, any Error>?
+        init(_ body: @escaping () throws -> Value) { self.body = body }
     }
 
     /// `body`'s value or error, computed on a thread of its own; an issue (and `Hung`) if it has not returned
@@ -99,11 +100,10 @@ struct ZipReaderTests {
     /// the test runner's few threads, so that a busy suite fails tests that never ran slowly.
     static func bounded<Value>(seconds: Double = 60, _ body: @escaping () throws -> Value,
                                sourceLocation: SourceLocation = #_sourceLocation) throws -> Value {
-        let handoff = Handoff<Value>()
-        handoff.body = body
+        let handoff = Handoff(body)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            handoff.result = Result { try handoff.body.map { try $0() } ?? { throw Hung() }() }
+            handoff.result = Result { try handoff.body() }
             done.signal()
         }
         thread.start()
