@@ -411,6 +411,10 @@ extension Route019Checks {
     /// student's split, and takes the best test accuracy p̂. The reported figure fails only when it lies above the
     /// Wilson upper bound of p̂ for the split's n test proteins at the rubric's `z` (default 3): more than test-set
     /// noise and solver differences explain. Lower figures always pass, since the student's classifier may be worse.
+    ///
+    /// The models are fitted tier by tier (``RerunModel/tiers``), and the check stops at the first tier whose best
+    /// bound already covers the figure: a further model could only raise p̂ and the bound, never fail the figure, so
+    /// the verdict is the one every model would give. A figure above every bound has had every model fitted.
     static func rerunCheck(_ context: Route019Context, _ spec: CheckSpec, metricName: String, clustered: Bool) throws -> Verdict {
         let z = try spec.number("z", default: 3)
         guard z.isFinite, z >= 0 else { return .error("rubric parameter `z` must be a non-negative number, not \(z)") }
@@ -435,7 +439,10 @@ extension Route019Checks {
                 "the \(name) split has an empty \(testCount == 0 ? "test" : "training") set",
                 hint: "Both sides of a split need proteins.")
         }
-        let judgement = AccuracyJudgement(reported: reported, rerun: reference.rerun(ids: ids, isTest: isTest), z: z)
+        let judgement = AccuracyJudgement(
+            reported: reported,
+            rerun: reference.rerun(ids: ids, isTest: isTest) { AccuracyJudgement(reported: reported, rerun: $0, z: z).isCredible },
+            z: z)
         let rerun = judgement.rerun
         var details = [
             judgement.summary,
@@ -445,6 +452,11 @@ extension Route019Checks {
                 + "\(fixed3(ConfidenceBounds.standardError(proportion: rerun.best.accuracy, count: rerun.testCount))) "
                 + "(one standard error) between test sets and solvers. Lower figures always pass: other classifiers may be worse.",
         ]
+        if !rerun.skipped.isEmpty {
+            details.append(
+                "Not fitted: \(rerun.skipped.map(\.rawValue).joined(separator: ", ")). Your figure is already within the bound above, "
+                    + "and another model could only raise the best accuracy and its bound, so it could not change this verdict.")
+        }
         let unjudged = splits.ids.count - ids.count + splits.skipped.count
         if unjudged > 0 {
             details.append("\(plural(unjudged, "protein")) of \(context.names.splits) have no reference label or embedding and are left out.")

@@ -24,6 +24,13 @@ public enum RerunModel: String, Sendable, CaseIterable, Hashable {
     case nearestNeighbors = "5 nearest neighbours, standardized"
     /// Always the most common class of the training set: the floor.
     case majority = "majority class of the training set"
+
+    /// The order in which a check that may stop early has the models fitted: the quick ones together first, then
+    /// the course's own model. On the 256-wide embeddings that fit is the slowest by far (about 60 ms, three times
+    /// the unscaled one): on standardized columns the penalty is weak next to the data and it needs about 100
+    /// iterations, against about 20. A check stops after the first tier that decides its verdict, so a figure
+    /// within a quick model's bound never waits for it. Every model is in exactly one tier.
+    public static let tiers: [[RerunModel]] = [[.logistic, .nearestNeighbors, .majority], [.standardizedLogistic]]
 }
 
 /// One rerun model's test accuracy.
@@ -40,9 +47,9 @@ public struct RerunAccuracy: Sendable, Equatable {
     }
 }
 
-/// Every rerun model's accuracy on one split, and the best of them.
+/// The accuracies of the models Belay fitted on one split (every model, or the tiers a check needed), and the best.
 public struct Rerun: Sendable, Equatable {
-    /// Accuracies in `RerunModel.allCases` order.
+    /// Accuracies in `RerunModel.allCases` order: every model, or those of the tiers a check needed.
     public var accuracies: [RerunAccuracy]
     /// Training rows.
     public var trainCount: Int
@@ -62,14 +69,29 @@ public struct Rerun: Sendable, Equatable {
         accuracies.reduce(accuracies[0]) { $1.accuracy > $0.accuracy ? $1 : $0 }
     }
 
-    /// "0.814 (logistic regression, standardized)"-style list of every model, best first.
+    /// "0.814 (logistic regression, standardized)"-style list of every model fitted, best first.
     public var summary: String {
         accuracies.sorted { $0.accuracy > $1.accuracy }
             .map { "\(Route019Checks.fixed3($0.accuracy)) (\($0.model.rawValue))" }.joined(separator: ", ")
     }
+
+    /// The models not fitted (a check stopped before their tier), in `RerunModel.allCases` order.
+    public var skipped: [RerunModel] {
+        RerunModel.allCases.filter { model in !accuracies.contains { $0.model == model } }
+    }
+
+    /// This rerun's accuracies and `other`'s (of the same split), in `RerunModel.allCases` order; where both have a
+    /// model, this one's.
+    func merged(with other: Rerun) -> Rerun {
+        let all = accuracies + other.accuracies.filter { a in !accuracies.contains { $0.model == a.model } }
+        let order = Dictionary(uniqueKeysWithValues: RerunModel.allCases.enumerated().map { ($1, $0) })
+        return Rerun(accuracies: all.sorted { order[$0.model] ?? 0 < order[$1.model] ?? 0 }, trainCount: trainCount,
+                     testCount: testCount)
+    }
 }
 
-/// Trains every `RerunModel` on the rows where `isTest` is false and scores each on the others.
+/// Trains each of `models` (default: every `RerunModel`) on the rows where `isTest` is false and scores it on the
+/// others; the accuracies come in `RerunModel.allCases` order.
 ///
 /// `features` is row-major `rows x columns`; labels lie in `0..<classCount` (a negative label marks a row to leave
 /// out). Both sides need at least one row; with fewer than two training classes every model predicts the one class.
@@ -84,8 +106,10 @@ public struct Rerun: Sendable, Equatable {
 /// so the accuracies do not depend on the warm start beyond the solver's tolerance.
 /// - Complexity: two logistic-regression fits plus one k-NN pass, O(iterations x rows x columns x classCount).
 public func rerunModels(features: [Double], rows: Int, columns: Int, labels: [Int], classCount: Int, isTest: [Bool],
-                        warmStart: LogisticModel? = nil) -> Rerun
+                        warmStart: LogisticModel? = nil, models: [RerunModel] = RerunModel.allCases) -> Rerun
 {
+    let chosen = RerunModel.allCases.filter(models.contains)
+    precondition(!chosen.isEmpty, "rerunModels: no model asked for")
     precondition(features.count == rows * columns && labels.count == rows && isTest.count == rows,
                  "rerunModels: \(features.count) values, \(labels.count) labels, \(isTest.count) flags for \(rows) x \(columns)")
     var trainRows: [Double] = [], testRows: [Double] = [], trainLabels: [Int] = [], testLabels: [Int] = []
@@ -102,41 +126,44 @@ public func rerunModels(features: [Double], rows: Int, columns: Int, labels: [In
     let trainX = trainRows, testX = testRows, trainY = trainLabels, testY = testLabels
     let nTrain = trainY.count, nTest = testY.count
     guard nTrain > 0, nTest > 0 else {
-        return Rerun(accuracies: RerunModel.allCases.map { RerunAccuracy(model: $0, accuracy: 0) },
-                     trainCount: nTrain, testCount: nTest)
+        return Rerun(accuracies: chosen.map { RerunAccuracy(model: $0, accuracy: 0) }, trainCount: nTrain, testCount: nTest)
     }
     let scaler = Standardizer(fitting: trainX, rows: nTrain, columns: columns)
-    let scaledTrain = scaler.transform(trainX, rows: nTrain)
-    let scaledTest = scaler.transform(testX, rows: nTest)
+    let needsScaled = chosen.contains(.standardizedLogistic) || chosen.contains(.nearestNeighbors)
+    let scaledTrain = needsScaled ? scaler.transform(trainX, rows: nTrain) : []
+    let scaledTest = needsScaled ? scaler.transform(testX, rows: nTest) : []
     let warm = warmStart.flatMap { $0.columns == columns && $0.classCount == classCount ? $0 : nil }
-    let fits: [@Sendable () -> Double] = [
-        {
+    let fit: [RerunModel: @Sendable () -> Double] = [
+        .standardizedLogistic: {
             let model = LogisticRegression().fitPreferringWarmStart(
                 x: scaledTrain, rows: nTrain, columns: columns, labels: trainY, classCount: classCount, warmStart: warm)
             return accuracy(testY, model.predict(x: scaledTest, rows: nTest))
         },
-        {
+        .logistic: {
             let model = LogisticRegression().fitUnscaled(
                 x: trainX, rows: nTrain, columns: columns, labels: trainY, classCount: classCount,
                 warmStart: warm?.unstandardized(by: scaler))
             return accuracy(testY, model.predict(x: testX, rows: nTest))
         },
-        {
+        .nearestNeighbors: {
             accuracy(
                 testY,
                 nearestNeighborPredict(
                     trainX: scaledTrain, trainLabels: trainY, queries: scaledTest, columns: columns,
                     classCount: classCount, k: 5))
         },
-        {
+        .majority: {
             majorityBaseline(
                 labels: trainY + testY, isTest: [Bool](repeating: false, count: nTrain) + [Bool](repeating: true, count: nTest),
                 classCount: classCount)
         },
     ]
-    let scores = concurrentMap(fits.count) { fits[$0]() }
+    // The slowest first, so that it starts at once on a core of its own.
+    let order = chosen.filter { $0 == .standardizedLogistic } + chosen.filter { $0 != .standardizedLogistic }
+    let scores = concurrentMap(order.count) { fit[order[$0]]?() ?? 0 }
+    let scoreOf = Dictionary(uniqueKeysWithValues: zip(order, scores))
     return Rerun(
-        accuracies: zip(RerunModel.allCases, scores).map { RerunAccuracy(model: $0, accuracy: $1) },
+        accuracies: chosen.map { RerunAccuracy(model: $0, accuracy: scoreOf[$0] ?? 0) },
         trainCount: nTrain, testCount: nTest)
 }
 
@@ -193,42 +220,55 @@ enum RerunKey: Hashable, Sendable {
 }
 
 extension Rerun {
-    /// The rerun as a ``ResultStore`` entry (``StoredAccuracies``).
+    /// The rerun as a ``ResultStore`` entry (``StoredAccuracies`` of its models).
     var stored: Data {
-        StoredAccuracies<RerunModel>(accuracies: accuracies.map(\.accuracy), trainCount: trainCount, testCount: testCount).data
+        StoredAccuracies<RerunModel>(
+            accuracies: accuracies.map(\.accuracy), models: accuracies.map(\.model), trainCount: trainCount,
+            testCount: testCount
+        ).data
     }
 
-    /// A rerun read back from ``stored``; nil for anything else.
-    init?(stored data: Data) {
-        guard let kept = StoredAccuracies<RerunModel>(data: data) else { return nil }
+    /// A rerun of exactly `models` (in `RerunModel.allCases` order; default every model) read back from ``stored``;
+    /// nil for anything else.
+    init?(stored data: Data, models: [RerunModel] = RerunModel.allCases) {
+        guard !models.isEmpty, let kept = StoredAccuracies<RerunModel>(data: data, models: models) else { return nil }
         self.init(
-            accuracies: zip(RerunModel.allCases, kept.accuracies).map { RerunAccuracy(model: $0, accuracy: $1) },
+            accuracies: zip(kept.models, kept.accuracies).map { RerunAccuracy(model: $0, accuracy: $1) },
             trainCount: kept.trainCount, testCount: kept.testCount)
     }
 }
 
 /// A bounded, thread-safe store of reruns (a batch of students often hands in the same splits).
 ///
-/// Each key is computed once: a second student asking for a split that another is computing waits for that
-/// result instead of fitting the same models again beside it (students are graded on their own threads, so the
-/// wait blocks nothing else).
+/// Each key's models are computed once, tier by tier (``RerunModel/tiers``): a second student asking for a split
+/// that another is computing waits for that result instead of fitting the same models again beside it (students
+/// are graded on their own threads, so the wait blocks nothing else).
+///
+/// What a request returns depends only on its key and its `until`, never on what other requests have computed:
+/// the tiers up to the first that decides, even when later tiers are held. So a report is the same whichever
+/// student was graded first.
 final class RerunCache: Sendable {
     /// Most reruns kept; when full the store starts over (a batch moves on from one split to the next).
     static let capacity = 64
-    /// One key's rerun, computed under its lock by the first thread that asks.
+    /// One key's reruns, tier by tier (index in ``RerunModel/tiers``), computed under its lock by the first thread
+    /// that asks.
     final class Slot: Sendable {
-        let value = Mutex<Rerun?>(nil)
+        let value = Mutex<[Int: Rerun]>([:])
     }
     private let store = Mutex<[RerunKey: Slot]>([:])
 
     init() {}
 
-    /// The namespace of reruns in a ``ResultStore``.
-    static let namespace = "route019-rerun-1"
+    /// The namespace of reruns in a ``ResultStore``: one entry per split and tier.
+    static let namespace = "route019-rerun-2"
 
-    /// The rerun for `key`, computing it with `compute` once. With a ``ResultStore`` (`kept`), a rerun an earlier
-    /// run stored under the same inputs (`inputs()`: everything the computation reads, beyond `key`) is read instead.
-    func rerun(_ key: RerunKey, kept: ResultStore? = nil, inputs: () -> [Data], _ compute: () -> Rerun) -> Rerun {
+    /// The rerun for `key`: the models of the tiers up to the first after which `decided` holds (nil: every model).
+    /// Each tier is computed once, by `compute` (the models to fit, in `RerunModel.allCases` order); with `decided`
+    /// nil, the tiers not yet known are fitted together (in parallel). With a ``ResultStore`` (`kept`), a tier an
+    /// earlier run stored under the same inputs (`inputs()`: everything the computation reads, beyond `key`) is read
+    /// instead.
+    func rerun(_ key: RerunKey, kept: ResultStore? = nil, inputs: () -> [Data], until decided: ((Rerun) -> Bool)? = nil,
+               _ compute: ([RerunModel]) -> Rerun) -> Rerun {
         let slot = store.withLock { cache in
             if let slot = cache[key] { return slot }
             if cache.count >= Self.capacity { cache.removeAll() }
@@ -236,13 +276,48 @@ final class RerunCache: Sendable {
             cache[key] = slot
             return slot
         }
-        return slot.value.withLock { value in
-            if let value { return value }
-            let computed = ResultStore.value(
-                in: kept, namespace: Self.namespace, parts: key.storeParts + inputs(), encode: \.stored,
-                decode: Rerun.init(stored:), compute: compute)
-            value = computed
-            return computed
+        let tiers = RerunModel.tiers
+        return slot.value.withLock { held in
+            // The split's inputs are hashed once (for the features, about 300 kB); each tier's entry is keyed by
+            // that digest and the tier's models.
+            let split = kept.map { Data($0.key(namespace: Self.namespace, key.storeParts + inputs()).utf8) }
+            func entry(_ t: Int) -> String? {
+                guard let kept, let split else { return nil }
+                return kept.key(namespace: Self.namespace, [split, ResultStore.bytes(tiers[t].map(\.rawValue))])
+            }
+            /// Tier `t` as held, else as kept (then held), else nil.
+            func known(_ t: Int) -> Rerun? {
+                if let rerun = held[t] { return rerun }
+                guard let kept, let entry = entry(t), let data = kept.value(namespace: Self.namespace, key: entry),
+                      let rerun = Rerun(stored: data, models: RerunModel.allCases.filter(tiers[t].contains))
+                else { return nil }
+                held[t] = rerun
+                return rerun
+            }
+            /// Fits the tiers `wanted` together, holds and keeps each.
+            func fit(_ wanted: [Int]) {
+                let models = RerunModel.allCases.filter { m in wanted.contains { tiers[$0].contains(m) } }
+                let all = compute(models)
+                for t in wanted {
+                    let accuracies = all.accuracies.filter { tiers[t].contains($0.model) }
+                    guard !accuracies.isEmpty else { continue }
+                    let rerun = Rerun(accuracies: accuracies, trainCount: all.trainCount, testCount: all.testCount)
+                    held[t] = rerun
+                    if let kept, let entry = entry(t) { kept.store(rerun.stored, namespace: Self.namespace, key: entry) }
+                }
+            }
+            if decided == nil {
+                let missing = tiers.indices.filter { known($0) == nil }
+                if !missing.isEmpty { fit(missing) }
+            }
+            var result: Rerun?
+            for t in tiers.indices {
+                if known(t) == nil { fit([t]) }
+                guard let tier = held[t] else { continue }
+                result = result.map { $0.merged(with: tier) } ?? tier
+                if let decided, let result, decided(result) { break }
+            }
+            return result ?? compute(RerunModel.allCases)
         }
     }
 
@@ -316,15 +391,16 @@ public struct ReferenceModels: Sendable {
 }
 
 extension Route019Reference {
-    /// Reruns every `RerunModel` on the embeddings of `ids` with the reference's labels, split by `isTest`
-    /// (cached by split).
+    /// Reruns the `RerunModel`s on the embeddings of `ids` with the reference's labels, split by `isTest` (cached
+    /// by split): every model, or with `decided` the tiers (``RerunModel/tiers``) up to the first after which
+    /// `decided` holds of the models fitted so far.
     ///
     /// The models see the embeddings as the file holds them (not row-normalized), as a student's classifier does.
     /// Ids without a reference label or an embedding are left out.
     /// - Complexity: that of `rerunModels` the first time for a split, O(ids) after.
-    public func rerun(ids: [String], isTest: [Bool]) -> Rerun {
+    public func rerun(ids: [String], isTest: [Bool], until decided: ((Rerun) -> Bool)? = nil) -> Rerun {
         precondition(ids.count == isTest.count, "rerun: \(ids.count) ids, \(isTest.count) flags")
-        let compute = { [self] in
+        let compute = { [self] (models: [RerunModel]) in
             var rows: [Int] = [], labels: [Int] = [], flags: [Bool] = []
             for (i, id) in ids.enumerated() {
                 guard let row = datasetRowByID[id], let index = indexByID[id] else { continue }
@@ -338,26 +414,28 @@ extension Route019Reference {
             return rerunModels(
                 features: matrix.values.map(Double.init), rows: matrix.count, columns: matrix.dimension,
                 labels: labels, classCount: encoder.classes.count, isTest: flags,
-                warmStart: self.reuse.warmStart ? self.fittedModels.randomSplit : nil)
+                warmStart: self.reuse.warmStart ? self.fittedModels.randomSplit : nil, models: models)
         }
-        guard reuse.sharing else { return compute() }
+        // Without sharing, a cache of this call's own: the same tiers, fitted afresh.
+        let cache = reuse.sharing ? rerunCache : RerunCache()
         // Beyond the ids and the split, the fits read the data (by its hash), the reference's labels of those ids
         // and its classes, and whether fits start warm.
-        return rerunCache.rerun(.embeddings(ids: ids, isTest: isTest), kept: keptStore, inputs: { [self] in
+        return cache.rerun(.embeddings(ids: ids, isTest: isTest), kept: reuse.sharing ? keptStore : nil, inputs: { [self] in
             let labels = ids.map { id in indexByID[id].map { codes[$0] } ?? -1 }
             return [Data(dataset.sha256.utf8), ResultStore.bytes(labels), ResultStore.bytes(encoder.classes),
                     Data([reuse.warmStart ? 1 : 0])]
-        }, compute)
+        }, until: decided, compute)
     }
 
-    /// Reruns every `RerunModel` on a feature matrix (a student's own features.csv), cached by its content and split.
+    /// Reruns the `RerunModel`s on a feature matrix (a student's own features.csv), cached by its content and split:
+    /// every model, or with `decided` the tiers up to the first that decides (as ``rerun(ids:isTest:until:)``).
     ///
     /// `classNames`, the class of each label code (the student's encoding), lets the fits start from the reference's
     /// model of the same columns (21 features, or 22 with the encoded label) in the student's class order.
     /// - Complexity: that of `rerunModels` the first time, O(values) after.
     public func rerun(features: [Double], columns: Int, labels: [Int], classCount: Int, isTest: [Bool],
-                      classNames: [String]? = nil) -> Rerun {
-        let compute = { [self] in
+                      classNames: [String]? = nil, until decided: ((Rerun) -> Bool)? = nil) -> Rerun {
+        let compute = { [self] (models: [RerunModel]) in
             var warm: LogisticModel?
             if self.reuse.warmStart, let classNames, classNames.count == classCount {
                 let own = columns == 22 ? self.fittedModels.leakage : columns == 21 ? self.fittedModels.baseline : nil
@@ -365,16 +443,16 @@ extension Route019Reference {
             }
             return rerunModels(
                 features: features, rows: labels.count, columns: columns, labels: labels, classCount: classCount,
-                isTest: isTest, warmStart: warm)
+                isTest: isTest, warmStart: warm, models: models)
         }
-        guard reuse.sharing else { return compute() }
+        let cache = reuse.sharing ? rerunCache : RerunCache()
         // Beyond the matrix, labels and split, warm fits read the reference's models (of this data) and the classes.
-        return rerunCache.rerun(
+        return cache.rerun(
             .features(values: features, columns: columns, labels: labels, classCount: classCount, isTest: isTest),
-            kept: keptStore, inputs: { [self] in
+            kept: reuse.sharing ? keptStore : nil, inputs: { [self] in
                 reuse.warmStart
                     ? [Data([1]), Data(dataset.sha256.utf8), ResultStore.bytes(classNames ?? [])]
                     : [Data([0])]
-            }, compute)
+            }, until: decided, compute)
     }
 }

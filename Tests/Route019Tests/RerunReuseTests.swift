@@ -84,9 +84,9 @@ struct RerunReuseTests {
         let results = await withTaskGroup(of: Rerun.self) { group in
             for _ in 0..<8 {
                 group.addTask {
-                    cache.rerun(key, inputs: { [] }) {
+                    cache.rerun(key, inputs: { [] }) { models in
                         calls.increment()
-                        return Rerun(accuracies: [RerunAccuracy(model: .majority, accuracy: 0.5)], trainCount: 1, testCount: 1)
+                        return Rerun(accuracies: models.map { RerunAccuracy(model: $0, accuracy: 0.5) }, trainCount: 1, testCount: 1)
                     }
                 }
             }
@@ -95,7 +95,8 @@ struct RerunReuseTests {
             return all
         }
         #expect(calls.value == 1)
-        #expect(results.count == 8 && Set(results.map(\.testCount)) == [1])
+        #expect(results.count == 8 && Set(results.map { $0.testCount }) == [1])
+        #expect(results.allSatisfy { $0.accuracies.count == RerunModel.allCases.count })
     }
 
     /// A class of variations of the reference solution (another test fraction, figures off by a little or a lot,
@@ -176,7 +177,11 @@ struct KeptRerunTests {
         let key = RerunKey.features(values: [1, 2, 3], columns: 1, labels: [0, 1, 0], classCount: 2, isTest: [false, true, false])
         let made = Rerun(accuracies: RerunModel.allCases.map { RerunAccuracy(model: $0, accuracy: 0.25) }, trainCount: 2, testCount: 1)
         let calls = Counter()
-        let compute = { () -> Rerun in calls.increment(); return made }
+        let compute = { (models: [RerunModel]) -> Rerun in
+            calls.increment()
+            #expect(models == RerunModel.allCases, "asked for every model, the tiers not known are fitted together")
+            return made
+        }
         let first = RerunCache()
         #expect(first.rerun(key, kept: store, inputs: { [Data("warm off".utf8)] }, compute) == made)
         #expect(calls.value == 1)
@@ -223,7 +228,10 @@ struct KeptRerunTests {
             let parts = entry.split(separator: "/")
             let key = String(parts[1] + parts[2])
             let namespace = String(parts[0])
-            let kept = try #require(store.value(namespace: namespace, key: key).flatMap { Rerun(stored: $0) })
+            let data = try #require(store.value(namespace: namespace, key: key))
+            // One entry per tier of models.
+            let kept = try #require(
+                RerunModel.tiers.lazy.compactMap { tier in Rerun(stored: data, models: RerunModel.allCases.filter(tier.contains)) }.first)
             let edited = Rerun(accuracies: kept.accuracies.map { RerunAccuracy(model: $0.model, accuracy: 0.999) },
                                trainCount: kept.trainCount, testCount: kept.testCount)
             store.store(edited.stored, namespace: namespace, key: key)
