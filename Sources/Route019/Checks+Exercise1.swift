@@ -87,49 +87,15 @@ extension Route019Checks {
         "ex1.leakage.confirmed": { context, spec in
             let z = try spec.number("z", default: 3)
             guard z.isFinite, z >= 0 else { return .error("rubric parameter `z` must be a non-negative number, not \(z)") }
-            guard let table = context.submission.features.value else { return .error("\(context.names.features) is not usable") }
-            guard let encoding = context.submission.encoding.value else {
-                return unusable(
-                    context.submission.encoding.problem ?? Problem(location: context.names.labelEncoding, message: "is missing"))
+            let retrain: LeakageRetrain
+            switch leakageRetrain(context) {
+            case .cannot(let verdict): return verdict
+            case .retrained(let r): retrain = r
             }
-            var codeOf: [String: Int] = [:]
-            for pair in encoding.pairs {
-                if let c = integerCode(pair.code) { codeOf[normalizedLabel(pair.location)] = c }
-            }
-            let rows = usableFeatureRows(table)
-            var base: [Double] = []
-            var leaked: [Double] = []
-            var labels: [Int] = []
-            for (r, label) in rows.labels.enumerated() {
-                guard let code = codeOf[label] else { continue }
-                let values = rows.values[(r * 21)..<((r + 1) * 21)]
-                base.append(contentsOf: values)
-                leaked.append(contentsOf: values)
-                leaked.append(Double(code))
-                labels.append(code)
-            }
-            let classes = Array(Set(labels)).sorted()
-            guard labels.count >= 20, classes.count >= 2 else {
-                return .fail(
-                    "too few usable rows (\(labels.count)) to retrain the leaked model",
-                    hint: "Every row needs 21 whole-number features and a location that \(context.names.labelEncoding) codes.")
-            }
-            let dense = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, $0.offset) })
-            let y = labels.map { dense[$0] ?? 0 }
-            let fraction = studentTestFraction(context)
-            let isTest = randomSplit(count: y.count, testFraction: fraction, seed: context.reference.options.seed)
-            let reference = context.reference
-            // The class of each dense code, so that the reruns can start from the reference's models.
-            var nameOf: [Int: String] = [:]
-            for (name, code) in codeOf where nameOf[code] == nil || name < nameOf[code]! { nameOf[code] = name }
-            let names = classes.map { nameOf[$0] ?? "" }
-            let withLabel = reference.rerun(
-                features: leaked, columns: 22, labels: y, classCount: classes.count, isTest: isTest, classNames: names)
-            let without = reference.rerun(
-                features: base, columns: 21, labels: y, classCount: classes.count, isTest: isTest, classNames: names)
+            let (withLabel, without, fraction) = (retrain.withLabel, retrain.without, retrain.fraction)
             let bound = ConfidenceBounds.wilsonUpper(proportion: without.best.accuracy, count: without.testCount, z: z)
             let details = [
-                "Belay retrained on your \(y.count) rows, random \(percent(fraction)) test split (\(without.testCount) test rows), "
+                "Belay retrained on your \(retrain.rows) rows, random \(percent(fraction)) test split (\(without.testCount) test rows), "
                     + "with the same models each time.",
                 "21 features + your encoded label: best \(fixed3(withLabel.best.accuracy)) (\(withLabel.best.model.rawValue)); all: \(withLabel.summary).",
                 "21 features alone: best \(fixed3(without.best.accuracy)) (\(without.best.model.rawValue)); "
@@ -144,6 +110,72 @@ extension Route019Checks {
                 hint: "The label encoding and the features' location column should describe the same labels row by row.")
         },
     ]
+}
+
+/// Belay's retrain of a student's rows for ex1.leakage.confirmed: every model with and without the encoded label.
+struct LeakageRetrain {
+    /// A retrain, or the verdict saying why there is none.
+    enum Outcome {
+        case retrained(LeakageRetrain)
+        case cannot(Verdict)
+    }
+
+    /// 21 features + the encoded label.
+    var withLabel: Rerun
+    /// 21 features alone, the same split.
+    var without: Rerun
+    /// Rows retrained.
+    var rows: Int
+    /// The split's test fraction.
+    var fraction: Double
+}
+
+extension Route019Checks {
+    /// Retrains the student's usable features.csv rows on a random split with the student's test fraction, with and
+    /// without their encoded label as a 22nd feature (every model), or the verdict saying why it cannot.
+    static func leakageRetrain(_ context: Route019Context) -> LeakageRetrain.Outcome {
+        guard let table = context.submission.features.value else { return .cannot(.error("\(context.names.features) is not usable")) }
+        guard let encoding = context.submission.encoding.value else {
+            return .cannot(unusable(
+                context.submission.encoding.problem ?? Problem(location: context.names.labelEncoding, message: "is missing")))
+        }
+        var codeOf: [String: Int] = [:]
+        for pair in encoding.pairs {
+            if let c = integerCode(pair.code) { codeOf[normalizedLabel(pair.location)] = c }
+        }
+        let rows = usableFeatureRows(table)
+        var base: [Double] = []
+        var leaked: [Double] = []
+        var labels: [Int] = []
+        for (r, label) in rows.labels.enumerated() {
+            guard let code = codeOf[label] else { continue }
+            let values = rows.values[(r * 21)..<((r + 1) * 21)]
+            base.append(contentsOf: values)
+            leaked.append(contentsOf: values)
+            leaked.append(Double(code))
+            labels.append(code)
+        }
+        let classes = Array(Set(labels)).sorted()
+        guard labels.count >= 20, classes.count >= 2 else {
+            return .cannot(.fail(
+                "too few usable rows (\(labels.count)) to retrain the leaked model",
+                hint: "Every row needs 21 whole-number features and a location that \(context.names.labelEncoding) codes."))
+        }
+        let dense = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, $0.offset) })
+        let y = labels.map { dense[$0] ?? 0 }
+        let fraction = studentTestFraction(context)
+        let isTest = randomSplit(count: y.count, testFraction: fraction, seed: context.reference.options.seed)
+        let reference = context.reference
+        // The class of each dense code, so that the reruns can start from the reference's models.
+        var nameOf: [Int: String] = [:]
+        for (name, code) in codeOf where nameOf[code] == nil || name < nameOf[code]! { nameOf[code] = name }
+        let names = classes.map { nameOf[$0] ?? "" }
+        let withLabel = reference.rerun(
+            features: leaked, columns: 22, labels: y, classCount: classes.count, isTest: isTest, classNames: names)
+        let without = reference.rerun(
+            features: base, columns: 21, labels: y, classCount: classes.count, isTest: isTest, classNames: names)
+        return .retrained(LeakageRetrain(withLabel: withLabel, without: without, rows: y.count, fraction: fraction))
+    }
 }
 
 /// Belay's 21-feature baseline for the leakage check: the best rerun model's mean accuracy over a few random splits.

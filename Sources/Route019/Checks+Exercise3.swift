@@ -416,6 +416,7 @@ extension Route019Checks {
     /// bound already covers the figure: a further model could only raise p̂ and the bound, never fail the figure, so
     /// the verdict is the one every model would give. A figure above every bound has had every model fitted.
     static func rerunCheck(_ context: Route019Context, _ spec: CheckSpec, metricName: String, clustered: Bool) throws -> Verdict {
+        // (``prefetchReruns`` starts the same reruns early: keep the two in step.)
         let z = try spec.number("z", default: 3)
         guard z.isFinite, z >= 0 else { return .error("rubric parameter `z` must be a non-negative number, not \(z)") }
         guard let splits = studentSplits(context) else { return .error("no usable splits") }
@@ -427,12 +428,7 @@ extension Route019Checks {
                 hint: "Write accuracy as a fraction of the test set (0.87), not a percentage or a count.")
         }
         let reference = context.reference
-        var ids: [String] = []
-        var isTest: [Bool] = []
-        for (i, id) in splits.ids.enumerated() where reference.indexByID[id] != nil {
-            ids.append(id)
-            isTest.append(clustered ? splits.clusteredIsTest[i] : splits.randomIsTest[i])
-        }
+        let (ids, isTest) = rerunSplit(splits, reference: reference, clustered: clustered)
         let testCount = isTest.filter { $0 }.count
         guard testCount > 0, testCount < ids.count else {
             return .fail(
@@ -471,5 +467,16 @@ extension Route019Checks {
             hint:
                 "Report the accuracy measured on this split's test proteins only, with the model trained on its training proteins only; make sure no test protein (or its label) reaches training."
         )
+    }
+
+    /// The proteins of a student's split that have a reference label, in splits.csv order, and which are test.
+    static func rerunSplit(_ splits: StudentSplits, reference: Route019Reference, clustered: Bool) -> (ids: [String], isTest: [Bool]) {
+        var ids: [String] = []
+        var isTest: [Bool] = []
+        for (i, id) in splits.ids.enumerated() where reference.indexByID[id] != nil {
+            ids.append(id)
+            isTest.append(clustered ? splits.clusteredIsTest[i] : splits.randomIsTest[i])
+        }
+        return (ids, isTest)
     }
 }

@@ -102,10 +102,12 @@ public struct Route019Grader: SubmissionGrader {
                 Property("notebook.found", findings.sources.map { "\($0.artefact) <- \($0.source)" }.joined(separator: "\n")))
             if let kept = findings.keptIn { properties.append(Property("notebook.executed", kept.path)) }
         }
+        let prefetch = RerunPrefetch(context, rubric: rubric, audience: audience)
         // The checks word their messages with `context.names`; the rubric's titles get the same words.
         var report = await Route019Checks.engine.run(
             rubric: context.names.wording(rubric), context: context, audience: audience, submissionName: submission.name,
             properties: properties)
+        await prefetch.finished()
         // Pictures of the student's own work for the HTML report (see Route019Figures.swift).
         if drawsFigures {
             let figures = Route019Figures.make(context)

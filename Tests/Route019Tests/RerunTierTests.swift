@@ -125,4 +125,26 @@ struct RerunTierTests {
         let high = try #require(await grade(folder).result("ex3.accuracy.random_rerun"))
         #expect(high.outcome == .failed && !high.details.contains("Not fitted"), "\(high.details)")
     }
+
+    /// The reruns a grading will ask for are started beside its first checks: for an instructor every rerun check's,
+    /// for a student only the visible ones'. The reports are the same either way (`RerunReuseTests` grades a class
+    /// with reuse, and so with this, and without).
+    @Test func gradingFetchesTheRerunsItsChecksWillAskFor() async throws {
+        let folder = try SubmissionFolder.reference()
+        defer { folder.cleanup() }
+        let submission = Route019Submission.load(directory: folder.url, name: "s")
+        for (audience, expected) in [(Audience.student, 3), (.instructor, 6)] {
+            let reference = Route019Reference(dataset: sharedReference.dataset)
+            let context = Route019Context(reference: reference, submission: submission)
+            let prefetch = RerunPrefetch(context, rubric: sharedRubric, audience: audience)
+            await prefetch.finished()
+            // A student's visible ex1.leakage.reported: its three baseline splits. An instructor's: those, the leaked
+            // features' split (the baseline's first split serves the 21 features), and both Exercise 3 splits.
+            #expect(reference.rerunCache.count == expected, "\(audience)")
+        }
+        // Without sharing nothing fetched could be found again, so nothing is fetched.
+        let unshared = Route019Reference(dataset: sharedReference.dataset, reuse: .none)
+        await RerunPrefetch(Route019Context(reference: unshared, submission: submission), rubric: sharedRubric, audience: .instructor).finished()
+        #expect(unshared.rerunCache.count == 0)
+    }
 }

@@ -1,0 +1,60 @@
+import BelayGrading
+import Dispatch
+
+/// The reruns of a submission's slowest checks, fitted on a thread of their own while the checks before them run.
+///
+/// A submission's checks run one after another on the submission's own thread (the batch's `ThreadExecutor`, so
+/// that one submission cannot hold the shared pool). The reruns behind `ex1.leakage.*` and `ex3.accuracy.*_rerun`
+/// are most of a first grading's work, and each uses both cores only part of the time. Started here, the split
+/// checks' reruns are fitted while Exercise 1's checks run, and Exercise 1's while the clustering checks run.
+///
+/// Nothing changes in what a check is given: each rerun is fitted once, by whoever asks first, and whoever asks
+/// next waits for it (``RerunCache``); the split checks' reruns are fetched one tier only (``RerunModel/tiers``),
+/// the tier every one of them fits, and a check still gets exactly the tiers its question needs.
+final class RerunPrefetch: Sendable {
+    private let group = DispatchGroup()
+
+    /// Starts fitting, for the checks of `rubric` that run for `audience`, the reruns they will ask for: the split
+    /// checks' first, as they run last. Nothing is started when the reference does not share reruns (nothing fetched
+    /// would be found again).
+    init(_ context: Route019Context, rubric: Rubric, audience: Audience) {
+        let reference = context.reference
+        let runs = Set(rubric.checks.filter { audience == .instructor || $0.visibility != .hidden }.map(\.id))
+        let spec = { (id: String) in rubric.checks.first { $0.id == id } }
+        guard reference.reuse.sharing else { return }
+        var work: [@Sendable () -> Void] = []
+        for (id, metricName, clustered) in [
+            ("ex3.accuracy.clustered_rerun", "clustered_split_accuracy", true),
+            ("ex3.accuracy.random_rerun", "random_split_accuracy", false),
+        ] where runs.contains(id) {
+            // As `Route019Checks.rerunCheck` asks, when it gets as far as asking.
+            guard let splits = Route019Checks.studentSplits(context),
+                  case .success(let reported) = Route019Checks.metric(context, metricName), (0...1).contains(reported)
+            else { continue }
+            let (ids, isTest) = Route019Checks.rerunSplit(splits, reference: reference, clustered: clustered)
+            let tests = isTest.count { $0 }
+            guard tests > 0, tests < ids.count else { continue }
+            work.append { _ = reference.rerun(ids: ids, isTest: isTest) { _ in true } }
+        }
+        if runs.contains("ex1.leakage.confirmed") {
+            work.append { _ = Route019Checks.leakageRetrain(context) }
+        }
+        if runs.contains("ex1.leakage.reported"), let spec = spec("ex1.leakage.reported"),
+           let splitCount = try? spec.int("baseline_splits", default: 3), splitCount >= 1,
+           case .success(let reported) = Route019Checks.metric(context, "leakage_accuracy"), (0...1).contains(reported) {
+            work.append { _ = Route019Checks.leakageBaseline(context, splits: splitCount) }
+        }
+        guard !work.isEmpty else { return }
+        let all = work
+        DispatchQueue.global(qos: .userInitiated).async(group: group) {
+            for fetch in all { fetch() }
+        }
+    }
+
+    /// Returns once everything started has been fitted (so no work outlives the grade).
+    func finished() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            group.notify(queue: .global()) { done.resume() }
+        }
+    }
+}
