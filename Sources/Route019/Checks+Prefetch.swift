@@ -1,3 +1,4 @@
+import BelayFormats
 import BelayGrading
 import Dispatch
 
@@ -18,15 +19,46 @@ final class RerunPrefetch: Sendable {
     /// checks' first, as they run last. Nothing is started when the reference does not share reruns (nothing fetched
     /// would be found again).
     init(_ context: Route019Context, rubric: Rubric, audience: Audience) {
+        let work = Self.fetches(context, rubric: rubric, audience: audience, splitChecks: true)
+        guard !work.isEmpty else { return }
+        DispatchQueue.global(qos: .userInitiated).async(group: group) {
+            for fetch in work { fetch() }
+        }
+    }
+
+    /// Returns once everything started has been fitted (so no work outlives the grade).
+    func finished() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            group.notify(queue: .global()) { done.resume() }
+        }
+    }
+
+    /// Fits, before the first student, the reruns Exercise 1's checks ask of a submission whose files are the
+    /// reference's own (``Route019Reference/submissionFiles()``): the course's answer, so every correct submission's
+    /// features, labels and encoding in the sheet's order, and the course's test fraction. Exercise 1's reruns are
+    /// on Belay's own seeds, so such a submission asks for exactly these, and finds them fitted (and kept, with a
+    /// ``ResultStore``). Exercise 3's reruns are on the student's own splits, which are not the reference's: they are
+    /// not prepared. Nothing is done when the reference does not share reruns.
+    static func prepare(_ reference: Route019Reference, rubric: Rubric, audience: Audience) {
+        guard reference.reuse.sharing else { return }
+        let own = Route019Context(reference: reference, submission: .ownAnswer(of: reference))
+        for fetch in fetches(own, rubric: rubric, audience: audience, splitChecks: false) { fetch() }
+    }
+
+    /// What to fit early for the checks of `rubric` that run for `audience`, in order; the split checks' only with
+    /// `splitChecks`.
+    static func fetches(_ context: Route019Context, rubric: Rubric, audience: Audience, splitChecks: Bool)
+        -> [@Sendable () -> Void]
+    {
         let reference = context.reference
         let runs = Set(rubric.checks.filter { audience == .instructor || $0.visibility != .hidden }.map(\.id))
         let spec = { (id: String) in rubric.checks.first { $0.id == id } }
-        guard reference.reuse.sharing else { return }
+        guard reference.reuse.sharing else { return [] }
         var work: [@Sendable () -> Void] = []
         for (id, metricName, clustered) in [
             ("ex3.accuracy.clustered_rerun", "clustered_split_accuracy", true),
             ("ex3.accuracy.random_rerun", "random_split_accuracy", false),
-        ] where runs.contains(id) {
+        ] where splitChecks && runs.contains(id) {
             // As `Route019Checks.rerunCheck` asks, when it gets as far as asking.
             guard let splits = Route019Checks.studentSplits(context),
                   case .success(let reported) = Route019Checks.metric(context, metricName), (0...1).contains(reported)
@@ -44,17 +76,28 @@ final class RerunPrefetch: Sendable {
            case .success(let reported) = Route019Checks.metric(context, "leakage_accuracy"), (0...1).contains(reported) {
             work.append { _ = Route019Checks.leakageBaseline(context, splits: splitCount) }
         }
-        guard !work.isEmpty else { return }
-        let all = work
-        DispatchQueue.global(qos: .userInitiated).async(group: group) {
-            for fetch in all { fetch() }
-        }
+        return work
     }
+}
 
-    /// Returns once everything started has been fitted (so no work outlives the grade).
-    func finished() async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            group.notify(queue: .global()) { done.resume() }
+extension Route019Submission {
+    /// The reference's own answer (``Route019Reference/submissionFiles()``) as a CSV submission, read as a student's
+    /// files are.
+    static func ownAnswer(of reference: Route019Reference) -> Route019Submission {
+        let files = Dictionary(reference.submissionFiles().map { ($0.name, $0.contents) }, uniquingKeysWith: { a, _ in a })
+        func table(_ name: String) -> Artefact<CSVTable> {
+            guard let text = files[name] else { return .absent(Problem(location: name, message: "is missing")) }
+            do {
+                return .present(try CSVTable.parse(text, fileName: name))
+            } catch {
+                return .invalid(Problem(location: name, message: "is not readable: \(error)"))
+            }
         }
+        return Route019Submission(
+            name: "reference", directory: nil, kind: "csv", features: parseFeatures(table(FileName.features)),
+            encoding: parseEncoding(table(FileName.labelEncoding)), clusters: parseClusters(table(FileName.clusters)),
+            splits: parseSplits(table(FileName.splits)), metrics: parseMetrics(table(FileName.metrics)),
+            reflection: .absent(Problem(location: FileName.reflection, message: "is not part of the reference's answer")),
+            notebook: nil, sha256: "")
     }
 }

@@ -112,6 +112,8 @@ struct LeakyPipelineReference: RouteReference {
         reference.keep(in: options.resultStore)
         // What all students' figures share is reference work: done here, once, before the first student.
         if options.drawsFigures { Route019Figures.prepare(reference) }
+        // So are the reruns Exercise 1 asks of every correct submission.
+        RerunPrefetch.prepare(reference, rubric: rubric, audience: options.audience)
         return grader
     }
 

@@ -278,12 +278,14 @@ final class RerunCache: Sendable {
         }
         let tiers = RerunModel.tiers
         return slot.value.withLock { held in
-            // The split's inputs are hashed once (for the features, about 300 kB); each tier's entry is keyed by
-            // that digest and the tier's models.
-            let split = kept.map { Data($0.key(namespace: Self.namespace, key.storeParts + inputs()).utf8) }
+            // The split's inputs are hashed once, and only when a tier is not held (for the features, about
+            // 300 kB); each tier's entry is keyed by that digest and the tier's models.
+            var split: Data?
             func entry(_ t: Int) -> String? {
-                guard let kept, let split else { return nil }
-                return kept.key(namespace: Self.namespace, [split, ResultStore.bytes(tiers[t].map(\.rawValue))])
+                guard let kept else { return nil }
+                let digest = split ?? Data(kept.key(namespace: Self.namespace, key.storeParts + inputs()).utf8)
+                split = digest
+                return kept.key(namespace: Self.namespace, [digest, ResultStore.bytes(tiers[t].map(\.rawValue))])
             }
             /// Tier `t` as held, else as kept (then held), else nil.
             func known(_ t: Int) -> Rerun? {

@@ -244,6 +244,17 @@ struct BenchCommand: AsyncParsableCommand {
             let kept = await again.grade(submissionAt: klass.appendingPathComponent("student000"), name: "one")
             let keptSeconds = seconds(since: start)
             let keptCPU = cpuSeconds() - cpuBefore
+            // A correct submission whose splits are the student's own (another seed): its Exercise 3 reruns, homology
+            // audits and clusterings of its split are new; Exercise 1's are on Belay's seeds, prepared with the reference.
+            let own = klass.appendingPathComponent("own-splits")
+            try FileManager.default.copyItem(at: klass.appendingPathComponent("student000"), to: own)
+            try Self.reseedSplits(in: own, seed: 7)
+            start = DispatchTime.now().uptimeNanoseconds
+            cpuBefore = cpuSeconds()
+            _ = await grader.grade(submissionAt: own, name: "own")
+            let ownSeconds = seconds(since: start)
+            let ownCPU = cpuSeconds() - cpuBefore
+            try FileManager.default.removeItem(at: own)
             start = DispatchTime.now().uptimeNanoseconds
             cpuBefore = cpuSeconds()
             let results = try await gradeClass(klass, out: scratch.appendingPathComponent("grades"), grader: grader, setup: setup)
@@ -253,6 +264,8 @@ struct BenchCommand: AsyncParsableCommand {
             // Targets of issue 12; there is no Python grader to compare with, so the ratio is to the target.
             print(String(format: "  one CSV submission (the first, reruns from scratch): %.3f s wall, %.3f CPU-s (%d checks); "
                          + "target <= 0.1 s: ratio %.2f; no Python equivalent", single, singleCPU, one.results.count, single / 0.1))
+            print(String(format: "  a correct submission with its own random and clustered splits (first ever): %.3f s wall, %.3f CPU-s; "
+                         + "target <= 0.1 s: ratio %.2f; no Python equivalent", ownSeconds, ownCPU, ownSeconds / 0.1))
             print(String(format: "  the same submission in a new run, reruns read from the result store: %.3f s wall, %.3f CPU-s; "
                          + "target <= 0.1 s: ratio %.2f; report %@ the first run's", keptSeconds, keptCPU, keptSeconds / 0.1,
                          sameVerdicts(kept, one) ? "identical to" : "DIFFERENT from"))
@@ -279,6 +292,24 @@ struct BenchCommand: AsyncParsableCommand {
             print(String(format: "  %d Swift packages in parallel: %.2f s in all, %.2f s per package (%d graded)",
                          swiftClass, total, total / Double(swiftClass), results.filter { $0.status == .graded }.count))
         }
+    }
+
+    /// Rewrites a Route 019 submission's splits.csv as a student with another seed would: a random split and a
+    /// clustered split (whole clusters of its clusters.csv) of the same proteins, both with `seed`.
+    static func reseedSplits(in folder: URL, seed: UInt64) throws {
+        func rows(_ name: String) throws -> [[String]] {
+            try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8).split(separator: "\n")
+                .dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        }
+        let clusterOf = Dictionary(try rows("clusters.csv").compactMap { r in r.count == 2 ? Int(r[1]).map { (r[0], $0) } : nil },
+                                   uniquingKeysWith: { a, _ in a })
+        let ids = try rows("splits.csv").map { $0[0] }
+        let random = randomSplit(count: ids.count, testFraction: 0.2, seed: seed)
+        let clustered = clusteredSplit(clusterLabels: ids.map { clusterOf[$0] ?? -1 }, testFraction: 0.2, seed: seed)
+        let side = { (test: Bool) in test ? "test" : "train" }
+        let text = (["protein_id,random_split,clustered_split"] + ids.indices.map { "\(ids[$0]),\(side(random[$0])),\(side(clustered[$0]))" })
+            .joined(separator: "\n") + "\n"
+        try Data(text.utf8).write(to: folder.appendingPathComponent("splits.csv"))
     }
 
     /// Grades `klass` on all cores, every student afresh, as `belay grade` does.

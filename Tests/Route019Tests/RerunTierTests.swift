@@ -147,4 +147,26 @@ struct RerunTierTests {
         await RerunPrefetch(Route019Context(reference: unshared, submission: submission), rubric: sharedRubric, audience: .instructor).finished()
         #expect(unshared.rerunCache.count == 0)
     }
+
+    /// Before the first student, the reruns Exercise 1 asks of the course's answer are fitted: a submission of the
+    /// reference's own files (every correct submission's features and encoding) fits nothing more for Exercise 1.
+    @Test func theReferencesOwnAnswersExercise1RerunsArePreparedWithTheReference() async throws {
+        let folder = try SubmissionFolder.reference()
+        defer { folder.cleanup() }
+        let reference = Route019Reference(dataset: sharedReference.dataset)
+        RerunPrefetch.prepare(reference, rubric: sharedRubric, audience: .instructor)
+        #expect(reference.rerunCache.count == 4, "three baseline splits and the leaked features' split")
+        let before = reference.rerunCache.count
+        let own = Route019Context(reference: reference, submission: Route019Submission.load(directory: folder.url, name: "s"))
+        guard case .retrained = Route019Checks.leakageRetrain(own) else {
+            Issue.record("the reference's own answer retrains")
+            return
+        }
+        _ = Route019Checks.leakageBaseline(own, splits: 3)
+        #expect(reference.rerunCache.count == before, "the files a student hands in ask for the prepared reruns")
+        // A student's audience prepares only what a student's checks ask.
+        let forStudent = Route019Reference(dataset: sharedReference.dataset)
+        RerunPrefetch.prepare(forStudent, rubric: sharedRubric, audience: .student)
+        #expect(forStudent.rerunCache.count == 3)
+    }
 }
