@@ -2,7 +2,8 @@ import BelayFormats
 import BelayGrading
 import Dispatch
 
-/// The reruns of a submission's slowest checks, fitted on a thread of their own while the checks before them run.
+/// The reruns (and homology audits) of a submission's slowest checks, computed on a thread of their own while the
+/// checks before them run.
 ///
 /// A submission's checks run one after another on the submission's own thread (the batch's `ThreadExecutor`, so
 /// that one submission cannot hold the shared pool). The reruns behind `ex1.leakage.*` and `ex3.accuracy.*_rerun`
@@ -55,6 +56,14 @@ final class RerunPrefetch: Sendable {
         let spec = { (id: String) in rubric.checks.first { $0.id == id } }
         guard reference.reuse.sharing else { return [] }
         var work: [@Sendable () -> Void] = []
+        // The homology audits of both splits (ex3.clustered_split.no_shared_clusters, ex3.random_split.shares_clusters):
+        // studentSplits keeps only proteins with an embedding, as `audit` needs. The threshold only sets the counts.
+        if splitChecks, !runs.isDisjoint(with: ["ex3.clustered_split.no_shared_clusters", "ex3.random_split.shares_clusters"]),
+           let splits = Route019Checks.studentSplits(context), !splits.ids.isEmpty {
+            for isTest in [splits.clusteredIsTest, splits.randomIsTest] {
+                work.append { _ = reference.audit(ids: splits.ids, isTest: isTest, threshold: reference.threshold) }
+            }
+        }
         for (id, metricName, clustered) in [
             ("ex3.accuracy.clustered_rerun", "clustered_split_accuracy", true),
             ("ex3.accuracy.random_rerun", "random_split_accuracy", false),

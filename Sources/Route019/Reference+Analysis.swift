@@ -37,21 +37,16 @@ extension Route019Reference {
             return ids.map { reference.labels[alignedIndexByID[$0] ?? 0] }
         }
         // Several checks ask for the same student set at the same threshold: compute it once per submission.
-        let key = ComponentsKey(ids: ids, threshold: threshold)
-        if let hit = subsetCache.withLock({ $0[key] }) { return hit }
-        let labels = kept(
-            "route019-components-1", [ResultStore.bytes(ids), ResultStore.bytes([threshold.bitPattern])],
-            encode: { ResultStore.bytes($0) },
-            decode: { data in ResultStore.integers(data, as: Int.self).flatMap { $0.count == ids.count ? $0 : nil } }
-        ) {
-            let (matrix, _, _) = embeddings(for: ids)
-            return thresholdClusters(matrix, threshold: threshold).labels
+        return subsetCache.value(ComponentsKey(ids: ids, threshold: threshold)) {
+            kept(
+                "route019-components-1", [ResultStore.bytes(ids), ResultStore.bytes([threshold.bitPattern])],
+                encode: { ResultStore.bytes($0) },
+                decode: { data in ResultStore.integers(data, as: Int.self).flatMap { $0.count == ids.count ? $0 : nil } }
+            ) {
+                let (matrix, _, _) = embeddings(for: ids)
+                return thresholdClusters(matrix, threshold: threshold).labels
+            }
         }
-        subsetCache.withLock { cache in
-            if cache.count >= 64 { cache.removeAll() }  // a batch moves on from one student to the next
-            cache[key] = labels
-        }
-        return labels
     }
 
     /// Homology audit of a split over `ids` (all with embeddings): each test protein's highest similarity to training.
@@ -60,13 +55,10 @@ extension Route019Reference {
     /// split at several thresholds share one pass (cached per split), and only the counts are redone.
     /// - Complexity: O(test × train × d) the first time for a split, O(test) after.
     public func audit(ids: [String], isTest: [Bool], threshold: Float) -> HomologyAudit {
-        let key = AuditKey(ids: ids, isTest: isTest)
-        var audit: HomologyAudit
-        if let hit = auditCache.withLock({ $0[key] }) {
-            audit = hit
-        } else {
+        // One pass per split, shared by every check (and the prefetch: `RerunPrefetch`) that asks.
+        var audit = auditCache.value(AuditKey(ids: ids, isTest: isTest)) {
             // Kept as the test rows and their maxima; the counts are made at the threshold asked for, below.
-            audit = kept(
+            kept(
                 "route019-audit-1", [ResultStore.bytes(ids), ResultStore.bytes(isTest)],
                 encode: { audit in
                     ResultStore.bytes(audit.testIndices) + ResultStore.bytes(audit.maxSimilarityToTrain.map(\.bitPattern))
@@ -83,10 +75,6 @@ extension Route019Reference {
             ) {
                 let (matrix, _, _) = embeddings(for: ids)
                 return homologyAudit(matrix, isTest: isTest, threshold: threshold)
-            }
-            auditCache.withLock { cache in
-                if cache.count >= 32 { cache.removeAll() }  // a batch moves on from one student to the next
-                cache[key] = audit
             }
         }
         if audit.threshold != threshold {

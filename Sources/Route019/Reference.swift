@@ -104,9 +104,9 @@ public final class Route019Reference: Sendable {
 
     let cache: Mutex<[Float: Clustering]>
     /// Components of students' own protein sets (see `components(for:threshold:)`).
-    let subsetCache = Mutex<[ComponentsKey: [Int]]>([:])
+    let subsetCache = OnceCache<ComponentsKey, [Int]>(capacity: 64)
     /// Homology audits of students' splits (see `audit(ids:isTest:threshold:)`).
-    let auditCache = Mutex<[AuditKey: HomologyAudit]>([:])
+    let auditCache = OnceCache<AuditKey, HomologyAudit>(capacity: 32)
     /// Reruns of students' experiments, by split (see `rerun(ids:isTest:)` in Reference+Reruns.swift).
     let rerunCache = RerunCache()
     /// Where results are kept between runs, when grading keeps them (see ``keep(in:)``).

@@ -260,8 +260,8 @@ struct KeptRerunTests {
         let audit = reference.audit(ids: ids, isTest: isTest, threshold: 0.8)
         let components = reference.components(for: ids, threshold: 0.8)
         func forget() {
-            reference.auditCache.withLock { $0.removeAll() }
-            reference.subsetCache.withLock { $0.removeAll() }
+            reference.auditCache.removeAll()
+            reference.subsetCache.removeAll()
         }
         forget()
         #expect(reference.audit(ids: ids, isTest: isTest, threshold: 0.9)

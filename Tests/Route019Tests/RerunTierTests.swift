@@ -141,6 +141,7 @@ struct RerunTierTests {
             // A student's visible ex1.leakage.reported: its three baseline splits. An instructor's: those, the leaked
             // features' split (the baseline's first split serves the 21 features), and both Exercise 3 splits.
             #expect(reference.rerunCache.count == expected, "\(audience)")
+            #expect(reference.auditCache.count == 2, "both splits' homology audits, for either audience")
         }
         // Without sharing nothing fetched could be found again, so nothing is fetched.
         let unshared = Route019Reference(dataset: sharedReference.dataset, reuse: .none)
