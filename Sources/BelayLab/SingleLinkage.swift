@@ -31,17 +31,19 @@ public struct SingleLinkage: Sendable {
 
     /// One similarity pass over `m` (rows normalized, blocks of `blockRows` as in `thresholdClusters`); nil when
     /// its `n(n-1)/2` pairs exceed `pairBudget`.
-    /// - Complexity: O(n² d / 2) (BLAS) + O(n²) (the forest, a radix sort of the pairs); 8 bytes a pair at peak.
+    /// - Complexity: O(n² d / 2) (BLAS) + O(n²) (the forest, a radix sort of the pairs); 8 bytes a pair at peak,
+    ///   4 kept.
     public init?(_ m: EmbeddingMatrix, blockRows: Int = 256, pairBudget: Int = SingleLinkage.defaultPairBudget) {
         let n = m.count
         let pairs = Self.pairCount(n)
         guard n < Int(Int32.max), pairs <= pairBudget else { return nil }
         count = n
-        // The upper triangle, row by row: pair (i, j), i < j, at rowStart(i) + j - i - 1. NaN stands for a pair
-        // the pass does not reach (no values at all), which `thresholdClusters` never links either.
-        var triangle = [Float](repeating: .nan, count: pairs)
+        // The upper triangle's bit patterns, row by row: pair (i, j), i < j, at rowStart(i) + j - i - 1. NaN
+        // stands for a pair the pass does not reach (no values at all), which `thresholdClusters` never links
+        // either. The same two buffers then serve the forest (with the transpose) and the sort (as its scratch).
+        var upper = [UInt32](repeating: Float.nan.bitPattern, count: pairs)
         if pairs > 0 {
-            triangle.withUnsafeMutableBufferPointer { t in
+            upper.withUnsafeMutableBufferPointer { t in
                 guard let base = t.baseAddress else { return }
                 let out = ParallelWork.Slots(pointer: base)
                 let pass = SimilarityPass(count: n, dimension: m.dimension, blockRows: blockRows)
@@ -50,20 +52,31 @@ public struct SingleLinkage: Sendable {
                     forEachBlock { r0, rows, cols, c in
                         for li in 0..<min(rows, cols - 1) {
                             let i = r0 + li
-                            (out.pointer + Self.rowStart(i, n)).update(from: c + li * cols + li + 1, count: cols - li - 1)
+                            UnsafeMutableRawPointer(out.pointer + Self.rowStart(i, n)).copyMemory(
+                                from: c + li * cols + li + 1, byteCount: (cols - li - 1) * MemoryLayout<Float>.size)
                         }
                     }
                 }
             }
         }
-        let forest = Self.maximumSpanningForest(triangle, count: n)
+        var lower = [UInt32](repeating: 0, count: pairs)
+        let forest = Self.maximumSpanningForest(upper: upper, lower: &lower, count: n)
         forestWeights = forest.map(\.weight)
         forestEnds = forest.map { (Int32($0.a), Int32($0.b)) }
-        var keys: [UInt32] = []
-        keys.reserveCapacity(pairs)
-        for v in triangle where !v.isNaN { keys.append(Self.key(v)) }
-        triangle = []
-        sortedKeys = Self.radixSorted(keys)
+        // The similarities' keys, NaN left out, in place; then sorted with the transpose's buffer as scratch.
+        var kept = 0
+        upper.withUnsafeMutableBufferPointer { u in
+            for i in u.indices {
+                let v = Float(bitPattern: u[i])
+                guard !v.isNaN else { continue }
+                u[kept] = Self.key(v)
+                kept += 1
+            }
+        }
+        upper.removeLast(pairs - kept)
+        lower.removeLast(pairs - kept)
+        Self.radixSort(&upper, scratch: &lower)
+        sortedKeys = upper
     }
 
     /// Number of pairs (i < j) with similarity > `threshold`: `thresholdClusters`'s `edgeCount`.
@@ -104,82 +117,125 @@ public struct SingleLinkage: Sendable {
         return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
     }
 
-    /// Prim's algorithm on the dense triangle, restarted for each component; NaN and -infinity pairs are no edge
-    /// (neither is ever above a threshold). Edges heaviest first.
+    /// Prim's algorithm on the dense triangle (`upper`, bit patterns), restarted for each component; NaN and
+    /// -infinity pairs are no edge (neither is ever above a threshold). Edges heaviest first.
+    ///
+    /// Adding vertex u reads all its pairs: (u, j > u) are row u of the triangle, and (j < u, u) are row u of its
+    /// transpose, written first into `lower` (as many values) tile by tile, so that both reads are contiguous.
     /// - Complexity: O(n²).
-    static func maximumSpanningForest(_ triangle: [Float], count n: Int) -> [(weight: Float, a: Int, b: Int)] {
+    static func maximumSpanningForest(upper: [UInt32], lower: inout [UInt32], count n: Int)
+        -> [(weight: Float, a: Int, b: Int)] {
         guard n > 1 else { return [] }
+        // lower[lowerStart(i) + j] = cos(j, i) for j < i.
+        func lowerStart(_ i: Int) -> Int { i * (i - 1) / 2 }
         var edges: [(weight: Float, a: Int, b: Int)] = []
         edges.reserveCapacity(n - 1)
+        // best[j]: heaviest pair from j into the forest so far (-infinity: none); NaN once j is in the forest, so
+        // neither the update nor the pick below touches it again.
         var best = [Float](repeating: -.infinity, count: n)
         var link = [Int](repeating: -1, count: n)
-        var rest = Array(1..<n)  // vertices not yet in the forest
-        var u = 0
-        triangle.withUnsafeBufferPointer { t in
-            while !rest.isEmpty {
-                var pick = 0
-                var pickWeight = -Float.infinity
-                for k in rest.indices {
-                    let j = rest[k]
-                    let w = u < j ? t[rowStart(u, n) + j - u - 1] : t[rowStart(j, n) + u - j - 1]
-                    if w > best[j] {  // false for NaN
-                        best[j] = w
-                        link[j] = u
-                    }
-                    if best[j] > pickWeight {
-                        pickWeight = best[j]
-                        pick = k
+        upper.withUnsafeBufferPointer { t in
+            lower.withUnsafeMutableBufferPointer { l in
+                let tile = 64
+                for i0 in stride(from: 0, to: n, by: tile) {
+                    for j0 in stride(from: i0, to: n, by: tile) {
+                        for i in i0..<min(i0 + tile, n) {
+                            let row = rowStart(i, n) - i - 1  // t[row + j] = cos(i, j) for j > i
+                            for j in max(j0, i + 1)..<min(j0 + tile, n) { l[lowerStart(j) + i] = t[row + j] }
+                        }
                     }
                 }
-                let v = rest[pick]
-                rest[pick] = rest[rest.count - 1]
-                rest.removeLast()
-                if link[v] >= 0 { edges.append((best[v], link[v], v)) }  // else v starts a new tree
-                u = v
+            }
+        }
+        upper.withUnsafeBufferPointer { t in
+            lower.withUnsafeBufferPointer { l in
+                best.withUnsafeMutableBufferPointer { best in
+                    link.withUnsafeMutableBufferPointer { link in
+                        var u = 0
+                        for _ in 1..<n {
+                            best[u] = .nan
+                            var pick = -1
+                            var pickWeight = -Float.infinity
+                            let below = lowerStart(u)
+                            for j in 0..<u {
+                                let w = Float(bitPattern: l[below + j])
+                                if w > best[j] {  // false for NaN, and for j in the forest
+                                    best[j] = w
+                                    link[j] = u
+                                }
+                                if best[j] > pickWeight {
+                                    pickWeight = best[j]
+                                    pick = j
+                                }
+                            }
+                            let above = rowStart(u, n) - u - 1
+                            for j in (u + 1)..<n {
+                                let w = Float(bitPattern: t[above + j])
+                                if w > best[j] {
+                                    best[j] = w
+                                    link[j] = u
+                                }
+                                if best[j] > pickWeight {
+                                    pickWeight = best[j]
+                                    pick = j
+                                }
+                            }
+                            if pick < 0 {
+                                // Nothing left links to the forest: the first vertex outside it starts a new tree.
+                                pick = (0..<n).first { !best[$0].isNaN } ?? 0
+                            } else if link[pick] >= 0 {
+                                edges.append((pickWeight, link[pick], pick))
+                            }
+                            u = pick
+                        }
+                    }
+                }
             }
         }
         edges.sort { $0.weight > $1.weight }
         return edges
     }
 
-    /// `keys` sorted ascending: least-significant-digit radix sort, four passes of a byte (a pass whose byte is
-    /// the same in every key is skipped).
+    /// Sorts `keys` ascending: least-significant-digit radix sort, three passes of 11 bits (a pass whose digit
+    /// is the same in every key is skipped), through `scratch` (as many values; left with arbitrary ones).
     /// - Complexity: O(keys.count).
-    static func radixSorted(_ keys: [UInt32]) -> [UInt32] {
+    static func radixSort(_ keys: inout [UInt32], scratch: inout [UInt32]) {
         let count = keys.count
-        guard count > 1 else { return keys }
-        var source = keys
-        var target = [UInt32](repeating: 0, count: count)
-        var histogram = [Int](repeating: 0, count: 4 * 256)
-        source.withUnsafeBufferPointer { s in
-            for k in s {
-                histogram[Int(k & 0xFF)] += 1
-                histogram[256 + Int((k >> 8) & 0xFF)] += 1
-                histogram[512 + Int((k >> 16) & 0xFF)] += 1
-                histogram[768 + Int(k >> 24)] += 1
+        precondition(scratch.count == count, "radixSort: scratch of \(scratch.count) for \(count) keys")
+        guard count > 1 else { return }
+        let bits = 11, buckets = 1 << bits, mask = UInt32(buckets - 1)
+        var histogram = [Int](repeating: 0, count: 3 * buckets)
+        keys.withUnsafeBufferPointer { s in
+            histogram.withUnsafeMutableBufferPointer { h in
+                for k in s {
+                    h[Int(k & mask)] += 1
+                    h[buckets + Int((k >> 11) & mask)] += 1
+                    h[2 * buckets + Int(k >> 22)] += 1
+                }
             }
         }
-        for digit in 0..<4 {
-            let counts = histogram[(digit * 256)..<((digit + 1) * 256)]
+        var offsets = [Int](repeating: 0, count: buckets)
+        for digit in 0..<3 {
+            let counts = histogram[(digit * buckets)..<((digit + 1) * buckets)]
             if counts.contains(count) { continue }
-            var offsets = [Int](repeating: 0, count: 256)
             var sum = 0
             for (b, c) in counts.enumerated() {
                 offsets[b] = sum
                 sum += c
             }
-            let shift = UInt32(digit * 8)
-            source.withUnsafeBufferPointer { s in
-                target.withUnsafeMutableBufferPointer { t in
-                    for k in s {
-                        let b = Int((k >> shift) & 0xFF)
-                        t[offsets[b]] = k
-                        offsets[b] += 1
+            let shift = UInt32(digit * bits)
+            keys.withUnsafeBufferPointer { s in
+                scratch.withUnsafeMutableBufferPointer { t in
+                    offsets.withUnsafeMutableBufferPointer { o in
+                        for k in s {
+                            let b = Int((k >> shift) & mask)
+                            t[o[b]] = k
+                            o[b] += 1
+                        }
                     }
                 }
             }
-            swap(&source, &target)
+            swap(&keys, &scratch)
         }
-        return source
     }
 }

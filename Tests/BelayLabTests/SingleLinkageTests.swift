@@ -100,7 +100,11 @@ import Testing
     @Test func radixSortMatchesSort() {
         var g = SeededGenerator(seed: 5)
         let keys = (0..<5000).map { _ in UInt32(truncatingIfNeeded: g.next()) } + [0, .max, 7, 7, 7]
-        #expect(SingleLinkage.radixSorted(keys) == keys.sorted())
+        for input in [keys, [], [3], [2, 1], [UInt32](repeating: 9, count: 50), keys.map { $0 >> 22 }, keys.map { $0 << 11 }] {
+            var sorted = input, scratch = [UInt32](repeating: 0, count: input.count)
+            SingleLinkage.radixSort(&sorted, scratch: &scratch)
+            #expect(sorted == input.sorted())
+        }
         let floats: [Float] = [-.infinity, -1, -0.5, -.leastNonzeroMagnitude, -0.0, 0, .leastNonzeroMagnitude, 0.5, 1, .infinity]
         let mapped = floats.map(SingleLinkage.key)
         #expect(mapped == mapped.sorted())
