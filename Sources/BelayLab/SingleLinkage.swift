@@ -1,10 +1,11 @@
 // Single linkage: `thresholdClusters` at every threshold from one similarity pass.
 //
 // The connected components of the graph "cos > t" are the components of the maximum spanning forest's edges
-// heavier than t: a pair linked by a chain of edges above t is linked by the forest's path between them, whose
-// lightest edge is the heaviest possible (the forest's cut property). So the forest's n - 1 edges, sorted, give
-// the partition at any t, and all pair similarities, sorted, give the number of pairs above t. Both come from the
-// same blocked product as `thresholdClusters`, so the answer is its answer bit for bit.
+// heavier than t: a pair linked by a chain of edges above t is linked by the forest's path between them, since
+// that path's lightest edge is the heaviest any path between them has (the maximin path property of maximum
+// spanning forests). So the forest's n - 1 edges, sorted, give the partition at any t, and all pair
+// similarities, sorted, give the number of pairs above t. Both come from the same blocked product as
+// `thresholdClusters`, so the answer is its answer bit for bit.
 
 /// Every threshold's clustering of one embedding set, from one pass over its pair similarities.
 ///
