@@ -100,24 +100,78 @@ struct UnionFind {
     }
 }
 
+/// The upper triangle of the cosine matrix of already-normalized rows, block by block: rows are split into blocks of
+/// `blockRows`, and for each block one `cblas_sgemm` gives its rows' cosines with every row from the block's first
+/// on. `thresholdClusters` and `SingleLinkage` both read the cosines through this one traversal, so they see the
+/// same float for every pair, bit for bit.
+struct SimilarityPass {
+    /// The block's product: `c` is `rows x cols`, row-major; `c[li * cols + lj]` is cos(r0 + li, r0 + lj), and
+    /// the pairs above the diagonal are those with `lj > li`.
+    typealias Visit = (_ r0: Int, _ rows: Int, _ cols: Int, _ c: UnsafePointer<Float>) -> Void
+
+    let count: Int
+    let dimension: Int
+    let block: Int
+    let blockStarts: [Int]
+    /// Workers the pass runs on. Blocks are independent: each worker takes every `workers`-th block (the first
+    /// blocks are the widest, so this balances the work). Threads only pay off once the product is large (about
+    /// 2 GFLOP): below, one worker is faster.
+    let workers: Int
+
+    init(count: Int, dimension: Int, blockRows: Int) {
+        self.count = count
+        self.dimension = dimension
+        block = max(1, blockRows)
+        blockStarts = Array(stride(from: 0, to: count, by: block))
+        let large = Double(count) * Double(count) * Double(dimension) >= 2e9
+        workers = large ? max(1, min(ParallelWork.coreCount, blockStarts.count)) : 1
+    }
+
+    /// Runs `body(w, forEachBlock)` for every worker `w` concurrently; `forEachBlock(visit)` computes worker
+    /// `w`'s blocks one after the other in a private `blockRows x count` buffer and calls `visit` on each (none
+    /// when there is nothing to multiply). `normalized` must have `count x dimension` values.
+    func run(_ normalized: EmbeddingMatrix, _ body: @Sendable (_ worker: Int, _ forEachBlock: (Visit) -> Void) -> Void) {
+        let n = count, d = dimension, block = block, blockStarts = blockStarts, workers = workers
+        normalized.values.withUnsafeBufferPointer { a in
+            guard let aBase = a.baseAddress else {
+                for w in 0..<workers { body(w) { _ in } }
+                return
+            }
+            let matrix = ParallelWork.ReadOnly(pointer: aBase)
+            ParallelWork.run(workers) { w in
+                var buffer = [Float](repeating: 0, count: min(block, n) * n)
+                buffer.withUnsafeMutableBufferPointer { c in
+                    guard let cBase = c.baseAddress else { return body(w) { _ in } }
+                    body(w) { visit in
+                        for b in stride(from: w, to: blockStarts.count, by: workers) {
+                            let r0 = blockStarts[b]
+                            let rows = min(block, n - r0), cols = n - r0
+                            // c (rows x cols) = rows r0..<r0+rows  ·  (rows r0..<n)^T
+                            BLAS.gemmABt(
+                                matrix.pointer + r0 * d, matrix.pointer + r0 * d, into: cBase, m: rows, n: cols, k: d)
+                            visit(r0, rows, cols, UnsafePointer(cBase))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Clusters embeddings: connected components of the graph with an edge (i, j) iff cos(i, j) > `threshold`
 /// (strictly: a pair exactly at the threshold is not linked).
 ///
 /// Works blockwise and never holds the n x n matrix: rows are normalized once, then for each block of
 /// `blockRows` rows one `cblas_sgemm` gives their cosines with every later row (the upper triangle only), and
 /// each pair above the threshold is a union. Peak extra memory is `4 * blockRows * n` bytes plus the
-/// normalized copy (20,000 x 1024 with 1024-row blocks: about 80 MB + 80 MB).
+/// normalized copy (20,000 x 1024 with 1024-row blocks: about 80 MB + 80 MB). For many thresholds over one set,
+/// `SingleLinkage` does one pass and answers each threshold in O(n).
 /// - Complexity: O(n² d / 2) time (BLAS), O(blockRows x n + n d) memory.
 public func thresholdClusters(_ m: EmbeddingMatrix, threshold: Float, blockRows: Int = 256) -> Clustering {
-    let n = m.count, d = m.dimension
-    let block = max(1, blockRows)
-    let normalized = m.normalizedRows()
-    let blockStarts = Array(stride(from: 0, to: n, by: block))
-    // Blocks are independent: each worker takes every `workers`-th block (the first blocks are the widest, so this
-    // balances the work), unions its edges into a private union–find, and the forests are merged at the end.
-    // Threads only pay off once the product is large (about 2 GFLOP): below, one worker is faster.
-    let large = Double(n) * Double(n) * Double(d) >= 2e9
-    let workers = large ? max(1, min(ParallelWork.coreCount, blockStarts.count)) : 1
+    let n = m.count
+    let pass = SimilarityPass(count: n, dimension: m.dimension, blockRows: blockRows)
+    let workers = pass.workers
+    // Each worker unions its edges into a private union–find; the forests are merged at the end.
     let forests = UnsafeMutablePointer<UnionFind>.allocate(capacity: workers)
     let edgeCounts = UnsafeMutablePointer<Int>.allocate(capacity: workers)
     defer {
@@ -130,32 +184,20 @@ public func thresholdClusters(_ m: EmbeddingMatrix, threshold: Float, blockRows:
         edgeCounts[w] = 0
     }
     let shared = ParallelWork.Pointers(forests: forests, edgeCounts: edgeCounts)
-    normalized.values.withUnsafeBufferPointer { a in
-        guard let aBase = a.baseAddress else { return }
-        let matrix = ParallelWork.ReadOnly(pointer: aBase)
-        ParallelWork.run(workers) { w in
-            var uf = UnionFind(count: n)
-            var edges = 0
-            var buffer = [Float](repeating: 0, count: min(block, n) * n)
-            buffer.withUnsafeMutableBufferPointer { c in
-                guard let cBase = c.baseAddress else { return }
-                for b in stride(from: w, to: blockStarts.count, by: workers) {
-                    let r0 = blockStarts[b]
-                    let rows = min(block, n - r0), cols = n - r0
-                    // c (rows x cols) = rows r0..<r0+rows  ·  (rows r0..<n)^T
-                    BLAS.gemmABt(matrix.pointer + r0 * d, matrix.pointer + r0 * d, into: cBase, m: rows, n: cols, k: d)
-                    for li in 0..<rows {
-                        let line = cBase + li * cols
-                        for lj in (li + 1)..<cols where line[lj] > threshold {
-                            edges += 1
-                            uf.union(r0 + li, r0 + lj)
-                        }
-                    }
+    pass.run(m.normalizedRows()) { w, forEachBlock in
+        var uf = UnionFind(count: n)
+        var edges = 0
+        forEachBlock { r0, rows, cols, c in
+            for li in 0..<rows {
+                let line = c + li * cols
+                for lj in (li + 1)..<cols where line[lj] > threshold {
+                    edges += 1
+                    uf.union(r0 + li, r0 + lj)
                 }
             }
-            shared.forests[w] = uf
-            shared.edgeCounts[w] = edges
         }
+        shared.forests[w] = uf
+        shared.edgeCounts[w] = edges
     }
     var uf = forests[0]
     var edges = edgeCounts[0]

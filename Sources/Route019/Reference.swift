@@ -103,6 +103,9 @@ public final class Route019Reference: Sendable {
     public let figures: RouteFigures
 
     let cache: Mutex<[Float: Clustering]>
+    /// The aligned proteins' single linkage (one similarity pass, built with the reference), from which
+    /// `clustering(at:)` derives any threshold's components; nil when the set is too large to keep its pairs.
+    let linkage: SingleLinkage?
     /// Components of students' own protein sets (see `components(for:threshold:)`).
     let subsetCache = OnceCache<ComponentsKey, [Int]>(capacity: 64)
     /// Homology audits of students' splits (see `audit(ids:isTest:threshold:)`).
@@ -202,7 +205,10 @@ public final class Route019Reference: Sendable {
         var sequences: [String: String] = [:]
         for p in dataset.proteins where sequences[p.id] == nil { sequences[p.id] = p.sequence }
         self.sequenceByID = sequences
-        let clustering = thresholdClusters(aligned, threshold: threshold)
+        // One similarity pass serves every threshold asked later (students' own, their ±slack): each is O(n).
+        let linkage = SingleLinkage(aligned)
+        self.linkage = linkage
+        let clustering = linkage?.clustering(threshold: threshold) ?? thresholdClusters(aligned, threshold: threshold)
         self.clustering = clustering
         self.cache = Mutex([threshold: clustering])
 
@@ -257,13 +263,22 @@ public final class Route019Reference: Sendable {
         return out
     }
 
-    /// Connected components of the aligned proteins at `threshold` (cached).
+    /// Connected components of the aligned proteins at `threshold` (cached), exactly `thresholdClusters`'s.
     ///
-    /// - Complexity: O(n² · d) the first time for a threshold, done in blocks so memory stays O(n · d).
+    /// Derived from the reference's single linkage (not kept in the result store: deriving is cheaper than reading).
+    /// Only a set too large for it is clustered afresh (and kept), in blocks so memory stays O(n · d).
+    /// - Complexity: O(n) the first time for a threshold (O(n² · d) for a set too large for the linkage).
     public func clustering(at threshold: Float) -> Clustering {
         if let hit = cache.withLock({ $0[threshold] }) { return hit }
+        let computed = linkage?.clustering(threshold: threshold) ?? keptClustering(at: threshold)
+        cache.withLock { $0[threshold] = computed }
+        return computed
+    }
+
+    /// A set too large for the single linkage: one blocked pass at `threshold`, kept in the result store.
+    private func keptClustering(at threshold: Float) -> Clustering {
         let count = embeddings.count
-        let computed = kept(
+        return kept(
             "route019-clustering-1", [ResultStore.bytes([threshold.bitPattern])],
             encode: { ResultStore.bytes([$0.edgeCount] + $0.labels) },
             decode: { data in
@@ -273,8 +288,6 @@ public final class Route019Reference: Sendable {
                 return Clustering(canonicalLabels: Array(values.dropFirst()), edgeCount: values[0])
             }
         ) { thresholdClusters(embeddings, threshold: threshold) }
-        cache.withLock { $0[threshold] = computed }
-        return computed
     }
 
     /// The aligned proteins' encoded labels.
