@@ -2,8 +2,8 @@ import BelayFormats
 import BelayGrading
 import Dispatch
 
-/// The reruns (and homology audits) of a submission's slowest checks, computed on a thread of their own while the
-/// checks before them run.
+/// The reruns (and homology audits) of a submission's slowest checks, computed on other threads while the checks
+/// before them run.
 ///
 /// A submission's checks run one after another on the submission's own thread (the batch's `ThreadExecutor`, so
 /// that one submission cannot hold the shared pool). The reruns behind `ex1.leakage.*` and `ex3.accuracy.*_rerun`
@@ -21,10 +21,9 @@ final class RerunPrefetch: Sendable {
     /// would be found again).
     init(_ context: Route019Context, rubric: Rubric, audience: Audience) {
         let work = Self.fetches(context, rubric: rubric, audience: audience, splitChecks: true)
-        guard !work.isEmpty else { return }
-        DispatchQueue.global(qos: .userInitiated).async(group: group) {
-            for fetch in work { fetch() }
-        }
+        // Each on its own: they are independent (a rerun's models are themselves fitted in parallel), and one after
+        // another they took longer than the checks before them.
+        for fetch in work { DispatchQueue.global(qos: .userInitiated).async(group: group, execute: fetch) }
     }
 
     /// Returns once everything started has been fitted (so no work outlives the grade).
