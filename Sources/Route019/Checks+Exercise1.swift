@@ -143,7 +143,7 @@ extension Route019Checks {
         for pair in encoding.pairs {
             if let c = integerCode(pair.code) { codeOf[normalizedLabel(pair.location)] = c }
         }
-        let rows = usableFeatureRows(table)
+        let rows = usableFeatureRows(context, table)
         var base: [Double] = []
         var leaked: [Double] = []
         var labels: [Int] = []
@@ -210,6 +210,10 @@ extension Route019Checks {
 
     /// The rows of features.csv a retrain can use: the first row of each id, with all 21 features whole numbers and a
     /// non-blank label. Features row-major (21 per row), labels normalized, both in file order.
+    static func usableFeatureRows(_ context: Route019Context, _ table: FeatureTable) -> (values: [Double], labels: [String]) {
+        Route019Context.Derived.once(context.derived.featureRows) { usableFeatureRows(table) }
+    }
+
     static func usableFeatureRows(_ table: FeatureTable) -> (values: [Double], labels: [String]) {
         var values: [Double] = []
         var labels: [String] = []
@@ -238,7 +242,7 @@ extension Route019Checks {
         var classes: [String] = []
         var source = "your \(context.names.features)"
         if let table = context.submission.features.value {
-            let rows = usableFeatureRows(table)
+            let rows = usableFeatureRows(context, table)
             values = rows.values
             classes = Array(Set(rows.labels)).sorted()
             let code = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, $0.offset) })

@@ -12,7 +12,12 @@ struct StudentSplits {
 }
 
 extension Route019Checks {
+    /// The student's splits.csv rows Belay can judge (derived once per grading).
     static func studentSplits(_ context: Route019Context) -> StudentSplits? {
+        Route019Context.Derived.once(context.derived.splits) { readSplits(context) }
+    }
+
+    static func readSplits(_ context: Route019Context) -> StudentSplits? {
         guard let table = context.submission.splits.value else { return nil }
         var out = StudentSplits()
         var seen = Set<String>()

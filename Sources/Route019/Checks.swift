@@ -1,6 +1,7 @@
 import Foundation
 import BelayFormats
 import BelayGrading
+import Synchronization
 
 /// What every Route 019 check sees: the reference (computed once per batch) and one student's submission.
 ///
@@ -10,11 +11,30 @@ public struct Route019Context: Sendable {
     public let submission: Route019Submission
     /// The words for the submission's artefacts (file names, or a Swift module's functions).
     public let names: Vocabulary
+    /// What several checks (and the prefetch) read from the submission, derived once per grading.
+    let derived = Derived()
 
     public init(reference: Route019Reference, submission: Route019Submission) {
         self.reference = reference
         self.submission = submission
         self.names = Vocabulary.of(kind: submission.kind)
+    }
+
+    /// Values derived from one submission, each computed by the first check that asks (under its lock, so a check
+    /// and the prefetch asking at once compute it once).
+    final class Derived: Sendable {
+        let splits = Mutex<StudentSplits??>(nil)
+        let featureRows = Mutex<(values: [Double], labels: [String])?>(nil)
+
+        /// The value in `slot`, computed by `compute` the first time.
+        static func once<T>(_ slot: borrowing Mutex<T?>, _ compute: () -> T) -> T {
+            slot.withLock { value in
+                if let value { return value }
+                let computed = compute()
+                value = computed
+                return computed
+            }
+        }
     }
 }
 

@@ -279,10 +279,12 @@ extension String {
 
     /// `trimmingCharacters(in: set)` for a set of white space, skipped when the string starts and ends with a
     /// printable ASCII character (none of which is white space).
-    private func trimming(_ set: CharacterSet) -> String {
+    /// (The set is made only when needed: Foundation builds it anew each time, bridged, which cost more than the
+    /// rest of reading a features.csv cell.)
+    private func trimming(_ set: @autoclosure () -> CharacterSet) -> String {
         let bytes = utf8
         guard let first = bytes.first, let last = bytes.last else { return self }
         func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F }
-        return plain(first) && plain(last) ? self : trimmingCharacters(in: set)
+        return plain(first) && plain(last) ? self : trimmingCharacters(in: set())
     }
 }
