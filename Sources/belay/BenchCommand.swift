@@ -275,6 +275,25 @@ struct BenchCommand: AsyncParsableCommand {
                          results.filter { $0.status == .graded }.count, total / Double(classSize) / 0.05))
             print(String(format: "  CPU utilisation of the class run: %.0f%% (%.2f s user+sys CPU / %.2f s wall / %d cores; load average %@)",
                          100 * cpu / max(total, 1e-9) / Double(cores), cpu, total, cores, loadAverage()))
+            // A class where every student drew their own splits (seeds 101, 102, ...): nothing of Exercise 3 is
+            // shared between students, as in a real class; Exercise 1's reruns are the reference run's.
+            let distinct = scratch.appendingPathComponent("own-splits-class")
+            let distinctSize = min(classSize, 30)
+            for i in 0..<distinctSize {
+                let student = distinct.appendingPathComponent(String(format: "student%03d", i))
+                try FileManager.default.copyItem(at: klass.appendingPathComponent("student000"), to: student)
+                try Self.reseedSplits(in: student, seed: 101 + UInt64(i))
+            }
+            start = DispatchTime.now().uptimeNanoseconds
+            cpuBefore = cpuSeconds()
+            let distinctResults = try await gradeClass(
+                distinct, out: scratch.appendingPathComponent("own-splits-grades"), grader: grader, setup: setup)
+            let distinctTotal = seconds(since: start)
+            let distinctCPU = cpuSeconds() - cpuBefore
+            print(String(format: "  class of %d CSV submissions, each with its own splits (first ever): %.2f s in all, %.3f s per student "
+                         + "wall, %.3f CPU-s per student (%d graded); no target, no Python equivalent",
+                         distinctSize, distinctTotal, distinctTotal / Double(distinctSize), distinctCPU / Double(distinctSize),
+                         distinctResults.filter { $0.status == .graded }.count))
         }
         if swiftClass > 0 {
             let klass = scratch.appendingPathComponent("swift-class")
