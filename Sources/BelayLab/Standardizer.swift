@@ -18,16 +18,27 @@ public struct Standardizer: Sendable, Equatable {
         precondition(x.count == rows * columns, "Standardizer: \(x.count) values for \(rows) x \(columns)")
         var means = [Double](repeating: 0, count: columns)
         var variances = [Double](repeating: 0, count: columns)
+        // Row by row, so each column's sums add its values in row order (the loops below only drop bounds checks).
         if rows > 0 {
-            for i in 0..<rows { for j in 0..<columns { means[j] += x[i * columns + j] } }
-            for j in 0..<columns { means[j] /= Double(rows) }
-            for i in 0..<rows {
-                for j in 0..<columns {
-                    let dev = x[i * columns + j] - means[j]
-                    variances[j] += dev * dev
+            x.withUnsafeBufferPointer { x in
+                means.withUnsafeMutableBufferPointer { m in
+                    for i in 0..<rows {
+                        let row = i * columns
+                        for j in 0..<columns { m[j] += x[row + j] }
+                    }
+                    for j in 0..<columns { m[j] /= Double(rows) }
+                    variances.withUnsafeMutableBufferPointer { v in
+                        for i in 0..<rows {
+                            let row = i * columns
+                            for j in 0..<columns {
+                                let dev = x[row + j] - m[j]
+                                v[j] += dev * dev
+                            }
+                        }
+                        for j in 0..<columns { v[j] /= Double(rows) }
+                    }
                 }
             }
-            for j in 0..<columns { variances[j] /= Double(rows) }
         }
         let eps = Double.ulpOfOne, n = Double(rows)
         self.means = means
@@ -42,11 +53,19 @@ public struct Standardizer: Sendable, Equatable {
     public func transform(_ x: [Double], rows: Int) -> [Double] {
         let columns = means.count
         precondition(x.count == rows * columns, "Standardizer.transform: \(x.count) values for \(rows) x \(columns)")
-        var out = x
-        for i in 0..<rows {
-            for j in 0..<columns { out[i * columns + j] = (x[i * columns + j] - means[j]) / scales[j] }
+        return [Double](unsafeUninitializedCapacity: x.count) { out, initialized in
+            x.withUnsafeBufferPointer { x in
+                means.withUnsafeBufferPointer { m in
+                    scales.withUnsafeBufferPointer { s in
+                        for i in 0..<rows {
+                            let row = i * columns
+                            for j in 0..<columns { out[row + j] = (x[row + j] - m[j]) / s[j] }
+                        }
+                    }
+                }
+            }
+            initialized = x.count
         }
-        return out
     }
 }
 

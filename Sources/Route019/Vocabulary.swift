@@ -1,4 +1,4 @@
-public import BelayGrading
+import BelayGrading
 import Foundation
 import BelayRoute
 

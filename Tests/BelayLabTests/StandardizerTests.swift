@@ -3,6 +3,26 @@ import BelayTestSupport
 import Testing
 
 @Suite struct StandardizerTests {
+    /// The definition, written out with plain indexing: each column's sums in row order, then (x − mean) / scale.
+    /// The standardizer must give these numbers bit for bit (reruns and the reference's fits depend on them).
+    @Test func equalsTheDefinitionBitForBit() {
+        for (rows, columns, seed) in [(0, 3, UInt64(1)), (1, 4, 2), (37, 5, 3), (300, 256, 4), (5, 0, 5)] {
+            let x = Fixtures.gaussian(rows * columns, seed: seed).enumerated().map { $0.element * Double($0.offset % 7 + 1) + 1e3 }
+            var means = [Double](repeating: 0, count: columns), variances = means
+            if rows > 0 {
+                for i in 0..<rows { for j in 0..<columns { means[j] += x[i * columns + j] } }
+                for j in 0..<columns { means[j] /= Double(rows) }
+                for i in 0..<rows { for j in 0..<columns { variances[j] += (x[i * columns + j] - means[j]) * (x[i * columns + j] - means[j]) } }
+                for j in 0..<columns { variances[j] /= Double(rows) }
+            }
+            let s = Standardizer(fitting: x, rows: rows, columns: columns)
+            #expect(s.means.map(\.bitPattern) == means.map(\.bitPattern), "\(rows) x \(columns)")
+            let scales = s.scales
+            let expected = (0..<(rows * columns)).map { (x[$0] - means[$0 % columns]) / scales[$0 % columns] }
+            #expect(s.transform(x, rows: rows).map(\.bitPattern) == expected.map(\.bitPattern), "\(rows) x \(columns)")
+        }
+    }
+
     @Test func standardizerLikeStandardScaler() {
         // Column 0: mean 2, population sd sqrt(2/3); column 1 constant -> scale 1.
         let x: [Double] = [1, 5, 2, 5, 3, 5]
