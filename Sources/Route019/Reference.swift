@@ -271,7 +271,11 @@ public final class Route019Reference: Sendable {
     public func clustering(at threshold: Float) -> Clustering {
         if let hit = cache.withLock({ $0[threshold] }) { return hit }
         let computed = linkage?.clustering(threshold: threshold) ?? keptClustering(at: threshold)
-        cache.withLock { $0[threshold] = computed }
+        cache.withLock { cache in
+            // Students' thresholds vary; a batch of them must not grow this without bound (13 kB each here).
+            if cache.count >= 256 { cache.removeAll() }
+            cache[threshold] = computed
+        }
         return computed
     }
 

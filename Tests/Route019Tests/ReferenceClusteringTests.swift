@@ -1,7 +1,8 @@
 import BelayLab
 import BelayTestSupport
 import Foundation
-import Route019
+@testable import Route019
+import Synchronization
 import Testing
 
 /// The reference's clusterings of its aligned proteins come from its single linkage (one similarity pass); they
@@ -49,6 +50,18 @@ import Testing
         var edges: Int
         var near: Int
         var labels: [Int]
+    }
+
+    /// A batch asks for many students' thresholds: the held clusterings are bounded, and one asked again after the
+    /// cache started over is still the fresh pass's.
+    @Test func manyThresholdsStayBoundedAndExact() {
+        let reference = sharedReference
+        let thresholds = (0..<300).map { Float(0.8) + Float($0) * 0.0005 }
+        for t in thresholds { _ = reference.clustering(at: t) }
+        #expect(reference.cache.withLock { $0.count } <= 256)
+        let t = thresholds[3]
+        #expect(reference.clustering(at: t) == thresholdClusters(reference.embeddings, threshold: t))
+        #expect(reference.clustering(at: reference.threshold) == reference.clustering)
     }
 
     @Test(.enabled(if: Python.isAvailable("numpy", "scipy"), "needs NumPy and SciPy (CI requires them)"))
