@@ -7,12 +7,7 @@ import Synchronization
 ///
 /// Bounded: when `capacity` keys are held, the cache starts over (a batch moves on from one student to the next).
 public final class OnceCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    /// One key's value, computed under its lock by the first thread that asks.
-    final class Slot: Sendable {
-        let value = Mutex<Value?>(nil)
-    }
-
-    private let slots = Mutex<[Key: Slot]>([:])
+    private let slots = Mutex<[Key: OnceValue<Value>]>([:])
     /// Most keys held.
     public let capacity: Int
 
@@ -26,16 +21,11 @@ public final class OnceCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
         let slot = slots.withLock { slots in
             if let slot = slots[key] { return slot }
             if slots.count >= capacity { slots.removeAll() }
-            let slot = Slot()
+            let slot = OnceValue<Value>()
             slots[key] = slot
             return slot
         }
-        return slot.value.withLock { value in
-            if let value { return value }
-            let computed = compute()
-            value = computed
-            return computed
-        }
+        return slot.value(compute)
     }
 
     /// Number of keys held (computed, or being computed).
@@ -43,4 +33,23 @@ public final class OnceCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
 
     /// Forgets every value (a value being computed is still returned to whoever asked for it).
     public func removeAll() { slots.withLock { $0.removeAll() } }
+}
+
+/// One value computed at most once: the first thread to ask computes it under the lock, and a thread asking
+/// meanwhile waits for it (one ``OnceCache`` slot; also a value several checks derive from one submission).
+public final class OnceValue<Value: Sendable>: Sendable {
+    private let held = Mutex<Value?>(nil)
+
+    /// Nothing computed yet.
+    public init() {}
+
+    /// The value: held, being computed by another thread (then waited for), or computed now by `compute`.
+    public func value(_ compute: () -> Value) -> Value {
+        held.withLock { held in
+            if let held { return held }
+            let computed = compute()
+            held = computed
+            return computed
+        }
+    }
 }

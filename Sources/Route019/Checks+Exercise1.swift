@@ -1,5 +1,6 @@
 import BelayGrading
 import BelayLab
+import BelayRoute
 
 extension Route019Checks {
     static let exercise1: [String: CheckImplementation<Route019Context>] = [
@@ -211,7 +212,7 @@ extension Route019Checks {
     /// The rows of features.csv a retrain can use: the first row of each id, with all 21 features whole numbers and a
     /// non-blank label. Features row-major (21 per row), labels normalized, both in file order.
     static func usableFeatureRows(_ context: Route019Context, _ table: FeatureTable) -> (values: [Double], labels: [String]) {
-        Route019Context.Derived.once(context.derived.featureRows) { usableFeatureRows(table) }
+        context.derived.featureRows.value { usableFeatureRows(table) }
     }
 
     static func usableFeatureRows(_ table: FeatureTable) -> (values: [Double], labels: [String]) {

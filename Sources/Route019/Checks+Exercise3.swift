@@ -1,5 +1,6 @@
 import BelayGrading
 import BelayLab
+import BelayRoute
 import BelayData
 
 /// A student's two splits restricted to the proteins Belay can judge (known ids with an embedding).
@@ -14,7 +15,7 @@ struct StudentSplits {
 extension Route019Checks {
     /// The student's splits.csv rows Belay can judge (derived once per grading).
     static func studentSplits(_ context: Route019Context) -> StudentSplits? {
-        Route019Context.Derived.once(context.derived.splits) { readSplits(context) }
+        context.derived.splits.value { readSplits(context) }
     }
 
     static func readSplits(_ context: Route019Context) -> StudentSplits? {

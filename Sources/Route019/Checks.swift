@@ -1,7 +1,7 @@
 import Foundation
 import BelayFormats
 import BelayGrading
-import Synchronization
+import BelayRoute
 
 /// What every Route 019 check sees: the reference (computed once per batch) and one student's submission.
 ///
@@ -23,18 +23,8 @@ public struct Route019Context: Sendable {
     /// Values derived from one submission, each computed by the first check that asks (under its lock, so a check
     /// and the prefetch asking at once compute it once).
     final class Derived: Sendable {
-        let splits = Mutex<StudentSplits??>(nil)
-        let featureRows = Mutex<(values: [Double], labels: [String])?>(nil)
-
-        /// The value in `slot`, computed by `compute` the first time.
-        static func once<T>(_ slot: borrowing Mutex<T?>, _ compute: () -> T) -> T {
-            slot.withLock { value in
-                if let value { return value }
-                let computed = compute()
-                value = computed
-                return computed
-            }
-        }
+        let splits = OnceValue<StudentSplits?>()
+        let featureRows = OnceValue<(values: [Double], labels: [String])>()
     }
 }
 

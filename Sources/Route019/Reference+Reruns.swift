@@ -137,38 +137,33 @@ public func rerunModels(features: [Double], rows: Int, columns: Int, labels: [In
     let scaler = needsScaled || warm != nil ? Standardizer(fitting: trainX, rows: nTrain, columns: columns) : nil
     let scaledTrain = needsScaled ? scaler?.transform(trainX, rows: nTrain) ?? [] : []
     let scaledTest = needsScaled ? scaler?.transform(testX, rows: nTest) ?? [] : []
-    let fit: [RerunModel: @Sendable () -> Double] = [
-        .standardizedLogistic: {
+    @Sendable func score(_ model: RerunModel) -> Double {
+        switch model {
+        case .standardizedLogistic:
             let model = LogisticRegression().fitPreferringWarmStart(
                 x: scaledTrain, rows: nTrain, columns: columns, labels: trainY, classCount: classCount, warmStart: warm)
             return accuracy(testY, model.predict(x: scaledTest, rows: nTest))
-        },
-        .logistic: {
+        case .logistic:
             let model = LogisticRegression().fitUnscaled(
                 x: trainX, rows: nTrain, columns: columns, labels: trainY, classCount: classCount,
                 warmStart: scaler.flatMap { warm?.unstandardized(by: $0) })
             return accuracy(testY, model.predict(x: testX, rows: nTest))
-        },
-        .nearestNeighbors: {
-            accuracy(
+        case .nearestNeighbors:
+            return accuracy(
                 testY,
                 nearestNeighborPredict(
                     trainX: scaledTrain, trainLabels: trainY, queries: scaledTest, columns: columns,
                     classCount: classCount, k: 5))
-        },
-        .majority: {
-            majorityBaseline(
+        case .majority:
+            return majorityBaseline(
                 labels: trainY + testY, isTest: [Bool](repeating: false, count: nTrain) + [Bool](repeating: true, count: nTest),
                 classCount: classCount)
-        },
-    ]
-    // The slowest first, so that it starts at once on a core of its own.
-    let order = chosen.filter { $0 == .standardizedLogistic } + chosen.filter { $0 != .standardizedLogistic }
-    let scores = concurrentMap(order.count) { fit[order[$0]]?() ?? 0 }
-    let scoreOf = Dictionary(uniqueKeysWithValues: zip(order, scores))
+        }
+    }
+    // In `RerunModel.allCases` order, so the slowest fit (the standardized one, when asked for) starts first.
+    let scores = concurrentMap(chosen.count) { score(chosen[$0]) }
     return Rerun(
-        accuracies: chosen.map { RerunAccuracy(model: $0, accuracy: scoreOf[$0] ?? 0) },
-        trainCount: nTrain, testCount: nTest)
+        accuracies: zip(chosen, scores).map { RerunAccuracy(model: $0, accuracy: $1) }, trainCount: nTrain, testCount: nTest)
 }
 
 /// A reported accuracy weighed against the upper confidence bound of Belay's best rerun.
