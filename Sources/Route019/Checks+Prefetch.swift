@@ -101,11 +101,6 @@ extension Route019Submission {
                 return .invalid(Problem(location: name, message: "is not readable: \(error)"))
             }
         }
-        return Route019Submission(
-            name: "reference", directory: nil, kind: "csv", features: parseFeatures(table(FileName.features)),
-            encoding: parseEncoding(table(FileName.labelEncoding)), clusters: parseClusters(table(FileName.clusters)),
-            splits: parseSplits(table(FileName.splits)), metrics: parseMetrics(table(FileName.metrics)),
-            reflection: .absent(Problem(location: FileName.reflection, message: "is not part of the reference's answer")),
-            notebook: nil, sha256: "")
+        return fromTables(name: "reference", directory: nil, table)
     }
 }

@@ -26,12 +26,7 @@ extension Route019Submission {
         }
 
         // The reflection is filled in below, from reflection.md or the notebook.
-        var submission = Route019Submission(
-            name: name, directory: root, kind: "csv", features: parseFeatures(table(FileName.features)),
-            encoding: parseEncoding(table(FileName.labelEncoding)), clusters: parseClusters(table(FileName.clusters)),
-            splits: parseSplits(table(FileName.splits)), metrics: parseMetrics(table(FileName.metrics)),
-            reflection: .absent(Problem(location: FileName.reflection, message: "is missing")), notebook: nil,
-            sha256: "")
+        var submission = fromTables(name: name, directory: root, table)
 
         let notebooks = files.filter { $0.pathExtension.lowercased() == "ipynb" && !$0.path.contains(".ipynb_checkpoints") }
         var notebook: Notebook?
@@ -79,6 +74,16 @@ extension Route019Submission {
                 ))
         }
         return submission
+    }
+
+    /// A CSV submission from its five tables (`table` gives each file's, by name), the reflection still to find.
+    static func fromTables(name: String, directory: URL?, _ table: (String) -> Artefact<CSVTable>) -> Route019Submission {
+        Route019Submission(
+            name: name, directory: directory, kind: "csv", features: parseFeatures(table(FileName.features)),
+            encoding: parseEncoding(table(FileName.labelEncoding)), clusters: parseClusters(table(FileName.clusters)),
+            splits: parseSplits(table(FileName.splits)), metrics: parseMetrics(table(FileName.metrics)),
+            reflection: .absent(Problem(location: FileName.reflection, message: "is missing")), notebook: nil,
+            sha256: "")
     }
 
     /// The largest file Belay reads from a submission (a CSV of the course's size is well under 1 MiB).

@@ -2,6 +2,7 @@ import ArgumentParser
 import BelayBatch
 import BelayGrading
 import BelayData
+import BelayFormats
 import BelayLab
 import BelayRoute
 import Foundation
@@ -316,18 +317,20 @@ struct BenchCommand: AsyncParsableCommand {
     /// Rewrites a Route 019 submission's splits.csv as a student with another seed would: a random split and a
     /// clustered split (whole clusters of its clusters.csv) of the same proteins, both with `seed`.
     static func reseedSplits(in folder: URL, seed: UInt64) throws {
-        func rows(_ name: String) throws -> [[String]] {
-            try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8).split(separator: "\n")
-                .dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        }
-        let clusterOf = Dictionary(try rows("clusters.csv").compactMap { r in r.count == 2 ? Int(r[1]).map { (r[0], $0) } : nil },
-                                   uniquingKeysWith: { a, _ in a })
-        let ids = try rows("splits.csv").map { $0[0] }
+        let clusters = try CSVTable.read(contentsOf: folder.appendingPathComponent("clusters.csv"))
+        let splits = try CSVTable.read(contentsOf: folder.appendingPathComponent("splits.csv"))
+        guard let clusterID = clusters.columnIndex("cluster_id"), let clusterProtein = clusters.columnIndex("protein_id"),
+              let splitProtein = splits.columnIndex("protein_id")
+        else { throw ValidationError("the bench's submission lacks the splits.csv or clusters.csv columns") }
+        let clusterOf = Dictionary(
+            clusters.rows.compactMap { row in Int(row[clusterID]).map { (row[clusterProtein], $0) } }, uniquingKeysWith: { a, _ in a })
+        let ids = splits.rows.map { $0[splitProtein] }
         let random = randomSplit(count: ids.count, testFraction: 0.2, seed: seed)
         let clustered = clusteredSplit(clusterLabels: ids.map { clusterOf[$0] ?? -1 }, testFraction: 0.2, seed: seed)
         let side = { (test: Bool) in test ? "test" : "train" }
-        let text = (["protein_id,random_split,clustered_split"] + ids.indices.map { "\(ids[$0]),\(side(random[$0])),\(side(clustered[$0]))" })
-            .joined(separator: "\n") + "\n"
+        let text = CSVWriter.render(
+            header: ["protein_id", "random_split", "clustered_split"],
+            rows: ids.indices.map { [ids[$0], side(random[$0]), side(clustered[$0])] })
         try Data(text.utf8).write(to: folder.appendingPathComponent("splits.csv"))
     }
 
